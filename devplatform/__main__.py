@@ -1,0 +1,72 @@
+"""`python -m devplatform`: run the whole platform locally and print where to open it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from . import demo
+from .platform import LocalPlatform
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument("--no-seed", action="store_true", help="skip the demo issuer and badge")
+    parser.add_argument("--info-file", type=Path, help="write the URLs and keys as JSON here")
+    args = parser.parse_args()
+
+    admin_key = os.environ.get("ADMIN_API_KEY") or None
+    platform = LocalPlatform(port=args.port, **({"admin_api_key": admin_key} if admin_key else {}))
+    platform.start()
+    info: dict[str, object] = {**platform.describe(), "admin_api_key": platform.admin_api_key}
+    if not args.no_seed:
+        info["demo"] = demo.seed(platform.base_url, platform.admin_api_key)
+    if args.info_file:
+        args.info_file.write_text(json.dumps(info, indent=2))
+    print(_banner(info), flush=True)
+
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    platform.stop()
+    print("stopped", flush=True)
+    return 0
+
+
+def _banner(info: dict[str, object]) -> str:
+    base = info["base_url"]
+    lines = [
+        "",
+        "Open Badges platform running locally",
+        f"  base URL        {base}",
+        f"  health          {base}/health",
+        f"  admin API key   {info['admin_api_key']}",
+    ]
+    seeded = info.get("demo")
+    if isinstance(seeded, dict):
+        lines += [
+            f"  demo issuer     {seeded['issuer']['links']['profile']}",
+            f"  demo badge      {seeded['badge']['links']['badge']}",
+            f"  demo badge id   {seeded['badge']['id']}",
+            f"  issuer API key  {seeded['api_key']}",
+            "",
+            "Issue a badge:",
+            f"  curl -s -X POST {base}/v1/badges/{seeded['badge']['id']}/assertions \\",
+            f"    -H 'Authorization: Bearer {seeded['api_key']}' -H 'Content-Type: application/json' \\",
+            """    -d '{"recipient": {"email": "ada@example.org", "name": "Ada"}}'""",
+        ]
+    lines += ["", "Ctrl-C stops it."]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Demo content: a badge image drawn at start-up and a demo issuer and badge seeded over HTTP."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import urllib.request
+from typing import Any
+
+from PIL import Image, ImageDraw
+
+
+def badge_png(label: str = "OB", size: int = 256, colour: tuple[int, int, int] = (33, 92, 168)) -> bytes:
+    """A simple round badge; real PNG bytes, so every image check runs on it."""
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((4, 4, size - 4, size - 4), fill=colour, outline=(250, 200, 40), width=10)
+    draw.text((size // 2, size // 2), label, fill=(255, 255, 255), anchor="mm", font_size=size // 4)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def call(base_url: str, method: str, path: str, token: str, body: dict[str, Any] | None) -> Any:
+    request = urllib.request.Request(  # noqa: S310 - our own local base URL
+        base_url + path,
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def seed(base_url: str, admin_key: str) -> dict[str, Any]:
+    """Creates the demo issuer, its API key and one badge class, as an issuer portal would."""
+    issuer = call(base_url, "POST", "/v1/issuers", admin_key, {
+        "name": "Demo University",
+        "url": "https://university.example.org",
+        "email": "badges@university.example.org",
+        "description": "A demo issuer seeded by the local platform.",
+    })
+    key = call(base_url, "POST", f"/v1/issuers/{issuer['id']}/api-keys", admin_key, {"label": "demo"})
+    badge = call(base_url, "POST", f"/v1/issuers/{issuer['id']}/badges", key["key"], {
+        "name": "Open Badges Explorer",
+        "description": "Awarded for issuing and verifying a first Open Badge.",
+        "criteria": {"narrative": "Issue a badge through the API and verify it."},
+        "image": data_uri(badge_png()),
+        "tags": ["demo", "open-badges"],
+    })
+    return {"issuer": issuer, "api_key": key["key"], "badge": badge}

@@ -1,0 +1,80 @@
+"""Starts the whole platform on 127.0.0.1: moto's server, the resources, the gateway."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import threading
+from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
+from typing import Any
+
+from moto.server import ThreadedMotoServer
+
+from . import resources
+from .gateway import Gateway, make_http_server
+
+HOST = "127.0.0.1"
+REGION = "us-east-1"
+
+
+@dataclass
+class LocalPlatform:
+    port: int = 3000
+    admin_api_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    names: resources.LocalNames = resources.DEFAULT_NAMES
+    _moto: ThreadedMotoServer | None = None
+    _http: ThreadingHTTPServer | None = None
+    _thread: threading.Thread | None = None
+    base_url: str = ""
+    aws_endpoint: str = ""
+
+    def start(self) -> LocalPlatform:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._moto = ThreadedMotoServer(ip_address=HOST, port=0, verbose=False)
+        self._moto.start()
+        moto_host, moto_port = self._moto.get_host_and_port()
+        self.aws_endpoint = f"http://{moto_host}:{moto_port}"
+        self._http = make_http_server(Gateway(), HOST, self.port)
+        self.port = self._http.server_address[1]
+        self.base_url = f"http://{HOST}:{self.port}"
+        os.environ.update(self._aws_environment())
+        resources.create_all(self.names, REGION)
+        os.environ.update(self._function_environment())
+        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def _aws_environment(self) -> dict[str, str]:
+        return {
+            "AWS_ENDPOINT_URL": self.aws_endpoint,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",  # noqa: S105 - moto accepts anything
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+        }
+
+    def _function_environment(self) -> dict[str, str]:
+        from badgehub.domain.apikeys import hash_secret
+
+        env = resources.function_environment(
+            self.names,
+            {
+                "PublicBaseUrl": self.base_url,
+                "AdminApiKeyHash": hash_secret(self.admin_api_key),
+            },
+        )
+        env["ASSETS_BASE_URL"] = f"{self.aws_endpoint}/{self.names.public_bucket}"
+        env["POWERTOOLS_SERVICE_NAME"] = "badgehub-local"
+        return env
+
+    def stop(self) -> None:
+        if self._http:
+            self._http.shutdown()
+            self._http.server_close()
+        if self._moto:
+            self._moto.stop()
+
+    def describe(self) -> dict[str, Any]:
+        return {"base_url": self.base_url, "aws_endpoint": self.aws_endpoint}

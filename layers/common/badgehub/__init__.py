@@ -1,0 +1,1 @@
+"""Open Badges platform: the shared code every function uses (domain, use cases, adapters)."""

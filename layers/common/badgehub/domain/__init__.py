@@ -1,0 +1,1 @@
+"""Pure domain: Open Badges models, hashing, document building. No AWS, no environment."""

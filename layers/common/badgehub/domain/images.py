@@ -1,0 +1,118 @@
+"""Image intake: decode, sniff and sanity-check the PNG/SVG files issuers upload."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+from PIL import Image, UnidentifiedImageError
+
+from .errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+
+PNG = "image/png"
+SVG = "image/svg+xml"
+EXTENSIONS = {PNG: "png", SVG: "svg"}
+MAX_IMAGE_BYTES = 1024 * 1024
+MAX_IMAGE_PIXELS = 4096 * 4096
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_DATA_URI = re.compile(r"^data:(?P<type>[\w/+.-]+)?(?:;[\w-]+=[\w.-]+)*(?P<b64>;base64)?,(?P<data>.*)$", re.S)
+_SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
+
+
+@dataclass(frozen=True)
+class BadgeImage:
+    data: bytes
+    content_type: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS[self.content_type]
+
+
+def decode_image_field(value: str, field: str) -> bytes:
+    """Accepts a data: URI or bare base64; the size cap applies to the decoded bytes."""
+    if len(value) > (MAX_IMAGE_BYTES * 4) // 3 + 1024:
+        raise PayloadTooLarge(f"image is over {MAX_IMAGE_BYTES} bytes", field=field)
+    text = value.strip()
+    match = _DATA_URI.match(text)
+    if match:
+        if not match.group("b64"):
+            from urllib.parse import unquote_to_bytes
+
+            raw = unquote_to_bytes(match.group("data"))
+            return _cap(raw, field)
+        text = match.group("data")
+    try:
+        raw = base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInput("image must be base64 or a data: URI", field=field) from exc
+    return _cap(raw, field)
+
+
+def _cap(raw: bytes, field: str) -> bytes:
+    if len(raw) > MAX_IMAGE_BYTES:
+        raise PayloadTooLarge(f"image is over {MAX_IMAGE_BYTES} bytes", field=field)
+    if not raw:
+        raise InvalidInput("image is empty", field=field)
+    return raw
+
+
+def sniff_image(raw: bytes, field: str = "image") -> BadgeImage:
+    """Trusts the bytes, never a name or a declared type: PNG by signature, SVG by its root."""
+    if raw.startswith(_PNG_SIGNATURE):
+        _check_png(raw, field)
+        return BadgeImage(raw, PNG)
+    if _looks_like_xml(raw):
+        _check_svg(raw, field)
+        return BadgeImage(raw, SVG)
+    raise UnsupportedMediaType("image must be a PNG or an SVG file", field=field)
+
+
+def _check_png(raw: bytes, field: str) -> None:
+    try:
+        with Image.open(io.BytesIO(raw)) as img:
+            width, height = img.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise PayloadTooLarge(
+                    f"image is {width}x{height} pixels; the limit is {MAX_IMAGE_PIXELS} pixels",
+                    field=field,
+                )
+            img.verify()
+    except PayloadTooLarge:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise InvalidInput("image is not a readable PNG file", field=field) from exc
+
+
+def _looks_like_xml(raw: bytes) -> bool:
+    head = raw[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<")
+
+
+def _check_svg(raw: bytes, field: str) -> None:
+    try:
+        root = SafeET.fromstring(raw, forbid_dtd=True)
+    except (DefusedXmlException, SafeET.ParseError, ValueError) as exc:
+        raise InvalidInput("image is not a well-formed, safe SVG file", field=field) from exc
+    if root.tag != _SVG_ROOT:
+        raise UnsupportedMediaType("image must be a PNG or an SVG file", field=field)
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        if tag in ("script", "foreignObject"):
+            raise InvalidInput(f"SVG images may not contain <{tag}>", field=field)
+        if any(name.lower().startswith("on") for name in element.attrib):
+            raise InvalidInput("SVG images may not contain event handlers", field=field)
+
+
+def read_badge_image(value: str, field: str = "image") -> BadgeImage:
+    return sniff_image(decode_image_field(value, field), field)

@@ -1,0 +1,206 @@
+"""Records the platform stores and the validated inputs that create them."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Self
+
+from pydantic import (
+    AfterValidator,
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+_EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+
+
+def _check_email(value: str) -> str:
+    value = value.strip()
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise ValueError("must be an e-mail address like name@example.org")
+    return value
+
+
+def _require_timezone(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("must include a time zone, e.g. 2026-06-30T12:00:00Z")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_check_email)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+HttpUrl = Annotated[AnyHttpUrl, Field()]
+AwareDatetime = Annotated[datetime, AfterValidator(_require_timezone)]
+
+
+class _Input(BaseModel):
+    """API inputs: camelCase on the wire (as in Open Badges), unknown fields refused."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", str_max_length=10_000
+    )
+
+
+class IssuerInput(_Input):
+    name: Name
+    url: HttpUrl
+    email: Email
+    description: Text | None = None
+    image: str | None = Field(default=None, description="PNG or SVG as base64 or a data: URI")
+
+
+class CriteriaInput(_Input):
+    narrative: Text | None = None
+    url: HttpUrl | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Self:
+        if self.narrative is None and self.url is None:
+            raise ValueError("give a narrative, a url, or both")
+        return self
+
+
+class AlignmentInput(_Input):
+    target_name: Name
+    target_url: HttpUrl
+    target_description: Text | None = None
+    target_framework: Name | None = None
+    target_code: Name | None = None
+
+
+class BadgeClassInput(_Input):
+    name: Name
+    description: Text
+    criteria: CriteriaInput
+    image: str = Field(description="PNG or SVG as base64 or a data: URI")
+    tags: list[Tag] = Field(default_factory=list, max_length=50)
+    alignments: list[AlignmentInput] = Field(default_factory=list, max_length=50)
+
+
+class RecipientInput(_Input):
+    email: Email
+    name: Name | None = None
+
+
+class EvidenceInput(_Input):
+    url: HttpUrl | None = None
+    narrative: Text | None = None
+    name: Name | None = None
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if self.url is None and self.narrative is None:
+            raise ValueError("evidence needs a url or a narrative")
+        return self
+
+
+class AssertionInput(_Input):
+    recipient: RecipientInput
+    evidence: list[EvidenceInput] = Field(default_factory=list, max_length=20)
+    narrative: Text | None = None
+    issued_on: AwareDatetime | None = None
+    expires: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _expires_after_issue(self) -> Self:
+        if self.expires and self.issued_on and self.expires <= self.issued_on:
+            raise ValueError("expires must be after issuedOn")
+        return self
+
+
+class RevokeInput(_Input):
+    reason: Text
+
+
+class _Record(BaseModel):
+    """Stored state; snake_case, strict about unknown fields so drift shows up in tests."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoredImage(_Record):
+    key: str
+    content_type: str
+    sha256: str
+
+
+class Issuer(_Record):
+    id: str
+    name: str
+    url: str
+    email: str
+    description: str | None = None
+    image: StoredImage | None = None
+    created_at: datetime
+
+
+class Alignment(_Record):
+    target_name: str
+    target_url: str
+    target_description: str | None = None
+    target_framework: str | None = None
+    target_code: str | None = None
+
+
+class BadgeClass(_Record):
+    id: str
+    issuer_id: str
+    name: str
+    description: str
+    criteria_narrative: str | None = None
+    criteria_url: str | None = None
+    image: StoredImage
+    tags: tuple[str, ...] = ()
+    alignments: tuple[Alignment, ...] = ()
+    created_at: datetime
+
+
+class Evidence(_Record):
+    url: str | None = None
+    narrative: str | None = None
+    name: str | None = None
+    description: str | None = None
+
+
+class Assertion(_Record):
+    id: str
+    badge_id: str
+    issuer_id: str
+    recipient_email: str
+    recipient_name: str | None = None
+    salt: str
+    identity_hash: str
+    issued_on: datetime
+    expires: datetime | None = None
+    narrative: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    revoked: bool = False
+    revocation_reason: str | None = None
+    revoked_at: datetime | None = None
+    created_at: datetime
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.expires is not None and self.expires <= now
+
+
+class ApiKey(_Record):
+    """An issuer's API key as stored: only the hash of the secret, never the secret."""
+
+    id: str
+    issuer_id: str
+    secret_hash: str
+    created_at: datetime
+    label: str | None = None
+
+
+class ApiKeyInput(_Input):
+    label: Name | None = None

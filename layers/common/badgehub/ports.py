@@ -1,0 +1,72 @@
+"""Small interfaces the use cases need from the outside world; adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from .domain.models import ApiKey, Assertion, BadgeClass, Issuer
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class Page:
+    items: Sequence[Assertion]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    """The first outcome of a keyed request: which assertion it made, for which body."""
+
+    request_hash: str
+    assertion_id: str
+
+
+class IssuerStore(Protocol):
+    def put_issuer(self, issuer: Issuer) -> None: ...
+    def get_issuer(self, issuer_id: str) -> Issuer | None: ...
+
+
+class ApiKeyStore(Protocol):
+    def put_api_key(self, key: ApiKey) -> None: ...
+    def get_api_key(self, key_id: str) -> ApiKey | None: ...
+
+
+class BadgeStore(Protocol):
+    def put_badge(self, badge: BadgeClass) -> None: ...
+    def get_badge(self, badge_id: str) -> BadgeClass | None: ...
+
+
+class AssertionStore(Protocol):
+    def create_assertion(
+        self, assertion: Assertion, idempotency: tuple[str, IdempotencyRecord] | None
+    ) -> None:
+        """Writes the assertion (and its idempotency record) atomically.
+
+        Raises `IdempotencyKeyTaken` if another request already used the key.
+        """
+
+    def get_assertion(self, assertion_id: str) -> Assertion | None: ...
+    def get_idempotency(self, scoped_key: str) -> IdempotencyRecord | None: ...
+    def list_assertions(self, badge_id: str, limit: int, cursor: str | None) -> Page: ...
+    def mark_revoked(self, assertion: Assertion) -> Assertion:
+        """Stores the revocation unless one is stored already; returns the stored state."""
+
+
+class Store(IssuerStore, ApiKeyStore, BadgeStore, AssertionStore, Protocol):
+    """Everything the table holds; one adapter implements it all."""
+
+
+class BlobStore(Protocol):
+    def put_public(self, key: str, data: bytes, content_type: str) -> None: ...
+    def delete_public(self, key: str) -> None: ...
+
+
+class IdempotencyKeyTaken(Exception):
+    """Raised by a store when a concurrent request won the idempotency key."""

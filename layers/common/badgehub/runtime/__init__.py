@@ -1,0 +1,1 @@
+"""Lambda runtime glue: settings, HTTP error table, lazy wiring of adapters."""

@@ -1,0 +1,144 @@
+"""HTTP edge shared by every function: body parsing, the error table, JSON responses."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any, TypeVar
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from pydantic import BaseModel, ValidationError
+
+from ..domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Gone,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    Unauthenticated,
+    UnsupportedMediaType,
+)
+from ..domain.urls import PublicUrls
+from .settings import settings
+
+M = TypeVar("M", bound=BaseModel)
+JSON = "application/json"
+
+STATUS: dict[type[DomainError], int] = {
+    InvalidInput: 400,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Gone: 410,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
+}
+
+logger = Logger()
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if field is not None:
+        error["field"] = field
+    return {"error": error}
+
+
+def json_response(
+    status: int, body: Any, headers: dict[str, str] | None = None, content_type: str = JSON
+) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type=content_type,
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        headers=headers or {},
+    )
+
+
+def status_for(error: DomainError) -> int:
+    for kind in type(error).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]  # type: ignore[index]
+    return 400
+
+
+def install_error_table(app: APIGatewayHttpResolver) -> None:
+    """One place maps every failure to a status and `{"error": {code, message, field}}`."""
+
+    @app.exception_handler(DomainError)
+    def _domain(error: DomainError) -> Response[str]:
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthenticated) else None
+        return json_response(
+            status_for(error), error_body(error.code, error.message, error.field), headers
+        )
+
+    @app.exception_handler(ValidationError)
+    def _validation(error: ValidationError) -> Response[str]:
+        first = error.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in first["loc"]) or None
+        message = first["msg"]
+        if first["type"] == "missing":
+            message = "this field is required"
+        elif first["type"] == "extra_forbidden":
+            message = "unknown field"
+        return json_response(400, error_body("invalid_input", message, field))
+
+    @app.not_found
+    def _not_found(_: Exception) -> Response[str]:
+        return json_response(404, error_body("not_found", "no such route"))
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response[str]:
+        logger.exception("unhandled error", extra={"path": app.current_event.path})
+        return json_response(500, error_body("internal", "something went wrong on our side"))
+
+
+def raw_body(app: APIGatewayHttpResolver) -> bytes:
+    event = app.current_event
+    body = event.body or ""
+    data = base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
+    if len(data) > settings().max_body_bytes:
+        raise PayloadTooLarge(f"the body is over {settings().max_body_bytes} bytes", field="body")
+    return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def json_body(app: APIGatewayHttpResolver, model: type[M], *, optional: bool = False) -> M:
+    """Strict JSON (no NaN/Infinity), an object at the top, then the pydantic model."""
+    data = raw_body(app)
+    if not data.strip() and optional:
+        return model()
+    content_type = (app.current_event.headers.get("content-type") or JSON).split(";")[0].strip()
+    if content_type.lower() not in (JSON, "application/ld+json") and not content_type.endswith("+json"):
+        raise UnsupportedMediaType("send the body as application/json", field="Content-Type")
+    try:
+        parsed = json.loads(data, parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("the body is not valid JSON", field="body") from exc
+    if not isinstance(parsed, dict):
+        raise InvalidInput("the body must be a JSON object", field="body")
+    return model.model_validate(parsed)
+
+
+def public_urls(app: APIGatewayHttpResolver) -> PublicUrls:
+    """Ids are absolute URLs on the configured public base, or on the host the request came to."""
+    config = settings()
+    base = config.public_base_url or f"https://{app.current_event.request_context.domain_name}"
+    return PublicUrls(base=base, assets=config.assets_base())
+
+
+def query_int(app: APIGatewayHttpResolver, name: str, default: int) -> int:
+    value = app.current_event.get_query_string_value(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{name} must be a whole number", field=name) from exc
