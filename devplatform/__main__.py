@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import secrets
 import signal
 import sys
 import threading
@@ -21,8 +23,8 @@ def main() -> int:
     parser.add_argument("--info-file", type=Path, help="write the URLs and keys as JSON here")
     args = parser.parse_args()
 
-    admin_key = os.environ.get("ADMIN_API_KEY") or None
-    platform = LocalPlatform(port=args.port, **({"admin_api_key": admin_key} if admin_key else {}))
+    admin_key = os.environ.get("ADMIN_API_KEY") or secrets.token_urlsafe(32)
+    platform = LocalPlatform(port=args.port, admin_api_key=admin_key)
     platform.start()
     info: dict[str, object] = {**platform.describe(), "admin_api_key": platform.admin_api_key}
     if not args.no_seed:
@@ -33,10 +35,8 @@ def main() -> int:
 
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         stopped.wait()
-    except KeyboardInterrupt:
-        pass
     platform.stop()
     print("stopped", flush=True)
     return 0
@@ -61,7 +61,8 @@ def _banner(info: dict[str, object]) -> str:
             "",
             "Issue a badge:",
             f"  curl -s -X POST {base}/v1/badges/{seeded['badge']['id']}/assertions \\",
-            f"    -H 'Authorization: Bearer {seeded['api_key']}' -H 'Content-Type: application/json' \\",
+            f"    -H 'Authorization: Bearer {seeded['api_key']}' \\",
+            "    -H 'Content-Type: application/json' \\",
             """    -d '{"recipient": {"email": "ada@example.org", "name": "Ada"}}'""",
         ]
     lines += ["", "Ctrl-C stops it."]

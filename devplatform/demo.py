@@ -11,7 +11,9 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 
-def badge_png(label: str = "OB", size: int = 256, colour: tuple[int, int, int] = (33, 92, 168)) -> bytes:
+def badge_png(
+    label: str = "OB", size: int = 256, colour: tuple[int, int, int] = (33, 92, 168)
+) -> bytes:
     """A simple round badge; real PNG bytes, so every image check runs on it."""
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
@@ -39,18 +41,32 @@ def call(base_url: str, method: str, path: str, token: str, body: dict[str, Any]
 
 def seed(base_url: str, admin_key: str) -> dict[str, Any]:
     """Creates the demo issuer, its API key and one badge class, as an issuer portal would."""
-    issuer = call(base_url, "POST", "/v1/issuers", admin_key, {
-        "name": "Demo University",
-        "url": "https://university.example.org",
-        "email": "badges@university.example.org",
-        "description": "A demo issuer seeded by the local platform.",
-    })
-    key = call(base_url, "POST", f"/v1/issuers/{issuer['id']}/api-keys", admin_key, {"label": "demo"})
-    badge = call(base_url, "POST", f"/v1/issuers/{issuer['id']}/badges", key["key"], {
-        "name": "Open Badges Explorer",
-        "description": "Awarded for issuing and verifying a first Open Badge.",
-        "criteria": {"narrative": "Issue a badge through the API and verify it."},
-        "image": data_uri(badge_png()),
-        "tags": ["demo", "open-badges"],
-    })
+    issuer = call(
+        base_url,
+        "POST",
+        "/v1/issuers",
+        admin_key,
+        {
+            "name": "Demo University",
+            "url": "https://university.example.org",
+            "email": "badges@university.example.org",
+            "description": "A demo issuer seeded by the local platform.",
+        },
+    )
+    key = call(
+        base_url, "POST", f"/v1/issuers/{issuer['id']}/api-keys", admin_key, {"label": "demo"}
+    )
+    badge = call(
+        base_url,
+        "POST",
+        f"/v1/issuers/{issuer['id']}/badges",
+        key["key"],
+        {
+            "name": "Open Badges Explorer",
+            "description": "Awarded for issuing and verifying a first Open Badge.",
+            "criteria": {"narrative": "Issue a badge through the API and verify it."},
+            "image": data_uri(badge_png()),
+            "tags": ["demo", "open-badges"],
+        },
+    )
     return {"issuer": issuer, "api_key": key["key"], "badge": badge}

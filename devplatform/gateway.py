@@ -18,7 +18,9 @@ from . import template
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's own payload limit
-_TEXT_TYPES = re.compile(r"^(text/|application/(json|ld\+json|xml|x-www-form-urlencoded)|.*\+(json|xml)$)")
+_TEXT_TYPES = re.compile(
+    r"^(text/|application/(json|ld\+json|xml|x-www-form-urlencoded)|.*\+(json|xml)$)"
+)
 
 
 @dataclass
@@ -172,8 +174,11 @@ def make_http_server(gateway: Gateway, host: str, port: int) -> ThreadingHTTPSer
         def _serve(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             if length > MAX_BODY:
-                self._write(413, {"content-type": "application/json"},
-                            b'{"error":{"code":"payload_too_large","message":"request body too large"}}')
+                self._write(
+                    413,
+                    {"content-type": "application/json"},
+                    b'{"error":{"code":"payload_too_large","message":"request body too large"}}',
+                )
                 return
             body = self.rfile.read(length) if length else b""
             request = HttpRequest(
@@ -194,7 +199,11 @@ def make_http_server(gateway: Gateway, host: str, port: int) -> ThreadingHTTPSer
             self._write(int(response.get("statusCode", 200)), headers, data, cookies)
 
         def _write(
-            self, status: int, headers: dict[str, str], data: bytes, cookies: list[str] | None = None
+            self,
+            status: int,
+            headers: dict[str, str],
+            data: bytes,
+            cookies: list[str] | None = None,
         ) -> None:
             self.send_response(status)
             for name, value in headers.items():
@@ -209,12 +218,12 @@ def make_http_server(gateway: Gateway, host: str, port: int) -> ThreadingHTTPSer
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve  # noqa: N815
 
-        def do_HEAD(self) -> None:  # noqa: N802
+        def do_HEAD(self) -> None:
             self.head_only = True
             self.command = "GET"
             self._serve()
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             """Quiet: the handlers log structured lines themselves."""
 
     return ThreadingHTTPServer((host, port), _Handler)

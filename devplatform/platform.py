@@ -50,7 +50,7 @@ class LocalPlatform:
         return {
             "AWS_ENDPOINT_URL": self.aws_endpoint,
             "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",  # noqa: S105 - moto accepts anything
+            "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
         }

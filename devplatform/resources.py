@@ -63,7 +63,9 @@ def create_public_bucket(names: LocalNames, region: str) -> None:
     s3.create_bucket(Bucket=names.public_bucket)
     props = template.resources("AWS::S3::Bucket")["PublicBucket"]
     if "CorsConfiguration" in props:
-        rules = props["CorsConfiguration"]["CorsRules"]  # CloudFormation: CorsRules; S3 API: CORSRules
+        rules = props["CorsConfiguration"][
+            "CorsRules"
+        ]  # CloudFormation: CorsRules; S3 API: CORSRules
         s3.put_bucket_cors(
             Bucket=names.public_bucket,
             CORSConfiguration={
@@ -80,7 +82,9 @@ def create_public_bucket(names: LocalNames, region: str) -> None:
     policy = template.resources("AWS::S3::BucketPolicy")["PublicBucketPolicy"]["PolicyDocument"]
     # Local S3 is plain http: keep only the statements that grant, not the TLS-only deny.
     statements = [
-        _resolve(statement, names) for statement in policy["Statement"] if statement["Effect"] == "Allow"
+        _resolve(statement, names)
+        for statement in policy["Statement"]
+        if statement["Effect"] == "Allow"
     ]
     document = {"Version": policy["Version"], "Statement": statements}
     s3.put_bucket_policy(Bucket=names.public_bucket, Policy=json.dumps(document))
@@ -111,9 +115,7 @@ def _arn(logical_id: str, names: LocalNames) -> str:
     return f"arn:aws:dynamodb:us-east-1:123456789012:table/{names.table}"
 
 
-def function_environment(
-    names: LocalNames, parameters: dict[str, str]
-) -> dict[str, str]:
+def function_environment(names: LocalNames, parameters: dict[str, str]) -> dict[str, str]:
     """The union of every function's environment, with Refs resolved to local values."""
     env: dict[str, str] = {}
     for function in template.functions():

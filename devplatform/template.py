@@ -83,7 +83,9 @@ def routes() -> list[Route]:
     for name, props in resources("AWS::Serverless::Function").items():
         for event in props.get("Events", {}).values():
             if event["Type"] == "HttpApi":
-                found.append(Route(name, event["Properties"]["Method"], event["Properties"]["Path"]))
+                found.append(
+                    Route(name, event["Properties"]["Method"], event["Properties"]["Path"])
+                )
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """Base of every error a caller can cause; `code` is machine-readable, `field` names the input."""
+    """Base of every error a caller can cause: `code` for machines, `field` names the input."""
 
     code = "error"
 

@@ -21,7 +21,9 @@ EXTENSIONS = {PNG: "png", SVG: "svg"}
 MAX_IMAGE_BYTES = 1024 * 1024
 MAX_IMAGE_PIXELS = 4096 * 4096
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_DATA_URI = re.compile(r"^data:(?P<type>[\w/+.-]+)?(?:;[\w-]+=[\w.-]+)*(?P<b64>;base64)?,(?P<data>.*)$", re.S)
+_DATA_URI = re.compile(
+    r"^data:(?P<type>[\w/+.-]+)?(?:;[\w-]+=[\w.-]+)*(?P<b64>;base64)?,(?P<data>.*)$", re.S
+)
 _SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
 
 
@@ -90,7 +92,13 @@ def _check_png(raw: bytes, field: str) -> None:
             img.verify()
     except PayloadTooLarge:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
         raise InvalidInput("image is not a readable PNG file", field=field) from exc
 
 

@@ -17,7 +17,9 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-_EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[^@\s<>\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$"
+)
 
 
 def _check_email(value: str) -> str:
@@ -44,9 +46,7 @@ AwareDatetime = Annotated[datetime, AfterValidator(_require_timezone)]
 class _Input(BaseModel):
     """API inputs: camelCase on the wire (as in Open Badges), unknown fields refused."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", str_max_length=10_000
-    )
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
 
 
 class IssuerInput(_Input):

@@ -62,7 +62,7 @@ def json_response(
 def status_for(error: DomainError) -> int:
     for kind in type(error).__mro__:
         if kind in STATUS:
-            return STATUS[kind]  # type: ignore[index]
+            return STATUS[kind]
     return 400
 
 
@@ -116,7 +116,9 @@ def json_body(app: APIGatewayHttpResolver, model: type[M], *, optional: bool = F
     if not data.strip() and optional:
         return model()
     content_type = (app.current_event.headers.get("content-type") or JSON).split(";")[0].strip()
-    if content_type.lower() not in (JSON, "application/ld+json") and not content_type.endswith("+json"):
+    if content_type.lower() not in (JSON, "application/ld+json") and not content_type.endswith(
+        "+json"
+    ):
         raise UnsupportedMediaType("send the body as application/json", field="Content-Type")
     try:
         parsed = json.loads(data, parse_constant=_refuse_constant)

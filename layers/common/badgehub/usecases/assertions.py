@@ -35,7 +35,9 @@ def issue(
     idempotency = None
     if idempotency_key is not None:
         if not 1 <= len(idempotency_key) <= 200:
-            raise InvalidInput("Idempotency-Key must be 1 to 200 characters", field="Idempotency-Key")
+            raise InvalidInput(
+                "Idempotency-Key must be 1 to 200 characters", field="Idempotency-Key"
+            )
         scoped = f"{badge.issuer_id}#{idempotency_key}"
         request_hash = _request_hash(badge_id, data)
         replay = _replay(scoped, request_hash, store)

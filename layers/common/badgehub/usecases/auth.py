@@ -19,11 +19,15 @@ class Principal:
 def authenticate(authorization: str | None, admin_key_hash: str, keys: ApiKeyStore) -> Principal:
     """Reads `Authorization: Bearer <key>`; any doubt is a 401 that says what is missing."""
     if not authorization:
-        raise Unauthenticated("send an API key as 'Authorization: Bearer <key>'", field="Authorization")
+        raise Unauthenticated(
+            "send an API key as 'Authorization: Bearer <key>'", field="Authorization"
+        )
     scheme, _, token = authorization.strip().partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise Unauthenticated("use the Bearer scheme: 'Authorization: Bearer <key>'", field="Authorization")
+        raise Unauthenticated(
+            "use the Bearer scheme: 'Authorization: Bearer <key>'", field="Authorization"
+        )
     if admin_key_hash and hmac.compare_digest(apikeys.hash_secret(token), admin_key_hash):
         return Principal(is_admin=True)
     parsed = apikeys.parse(token)

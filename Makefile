@@ -1,0 +1,69 @@
+# One entry point for every task. `make run` and `make test` install what they need.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SAM_VENV := .venv-sam
+OB2_VENV := .venv-ob2validator
+PORT ?= 3000
+
+.PHONY: setup run test unit integration e2e conformance lint format typecheck template build bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -U pip
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+$(SAM_VENV)/.installed:
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install -q --disable-pip-version-check aws-sam-cli
+	touch $@
+
+$(OB2_VENV)/.installed: tests/conformance/ob2_validator/requirements.txt tests/conformance/ob2_validator/install.sh
+	bash tests/conformance/ob2_validator/install.sh $(OB2_VENV)
+
+setup: $(VENV)/.installed $(OB2_VENV)/.installed
+
+run: $(VENV)/.installed
+	PORT=$(PORT) $(BIN)/python -m devplatform
+
+test: setup lint typecheck template
+	OB2_VALIDATOR_PYTHON=$(CURDIR)/$(OB2_VENV)/bin/python $(BIN)/pytest -q
+
+unit: $(VENV)/.installed
+	$(BIN)/pytest -q tests/unit
+
+integration: $(VENV)/.installed
+	$(BIN)/pytest -q tests/integration
+
+e2e: $(VENV)/.installed
+	$(BIN)/pytest -q tests/e2e
+
+conformance: setup
+	OB2_VALIDATOR_PYTHON=$(CURDIR)/$(OB2_VENV)/bin/python $(BIN)/pytest -q tests/conformance
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+template: $(VENV)/.installed $(SAM_VENV)/.installed
+	$(BIN)/cfn-lint template.yaml
+	$(SAM_VENV)/bin/sam validate --lint --region us-east-1
+
+build: $(VENV)/.installed $(SAM_VENV)/.installed
+	$(SAM_VENV)/bin/sam build
+	$(BIN)/python bench/check_layer_build.py .aws-sam/build
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) $(SAM_VENV) $(OB2_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,103 @@
+import json
+from datetime import timedelta
+
+import pytest
+from badgehub.domain import hashing, ob2
+from badgehub.domain.models import Alignment, Assertion, BadgeClass, Issuer, StoredImage
+from badgehub.domain.urls import PublicUrls
+
+from tests.support.builders import FIXED_NOW
+
+URLS = PublicUrls(base="https://badges.example.org", assets="https://cdn.example.org")
+IMAGE = StoredImage(key="badges/b1/image-abc.png", content_type="image/png", sha256="ab" * 32)
+
+
+def an_issuer_record() -> Issuer:
+    return Issuer(
+        id="i1",
+        name="Uni",
+        url="https://uni.example.org",
+        email="registry@uni.example.org",
+        created_at=FIXED_NOW,
+    )
+
+
+def a_badge_record() -> BadgeClass:
+    return BadgeClass(
+        id="b1",
+        issuer_id="i1",
+        name="Data <Literacy>",
+        description="desc",
+        criteria_narrative="Pass it.",
+        image=IMAGE,
+        tags=("data",),
+        alignments=(Alignment(target_name="ESCO", target_url="https://esco.example/1"),),
+        created_at=FIXED_NOW,
+    )
+
+
+def an_assertion_record(**changes: object) -> Assertion:
+    salt = "s4lt"
+    record = Assertion(
+        id="a1",
+        badge_id="b1",
+        issuer_id="i1",
+        recipient_email="ada@example.org",
+        recipient_name="Ada",
+        salt=salt,
+        identity_hash=hashing.hash_email("ada@example.org", salt),
+        issued_on=FIXED_NOW,
+        expires=FIXED_NOW + timedelta(days=365),
+        created_at=FIXED_NOW,
+    )
+    return record.model_copy(update=changes)
+
+
+def test_issuer_profile_has_every_required_field_and_absolute_id() -> None:
+    doc = ob2.issuer_profile(an_issuer_record(), URLS)
+    assert doc["@context"] == "https://w3id.org/openbadges/v2"
+    assert doc["type"] == "Issuer"
+    assert doc["id"] == "https://badges.example.org/issuers/i1"
+    assert {"name", "url", "email"} <= doc.keys()
+    assert "image" not in doc and "description" not in doc  # empty values are left out
+
+
+def test_badge_class_links_issuer_image_and_alignment() -> None:
+    doc = ob2.badge_class(a_badge_record(), URLS)
+    assert doc["issuer"] == "https://badges.example.org/issuers/i1"
+    assert doc["image"] == "https://cdn.example.org/badges/b1/image-abc.png"
+    assert doc["criteria"] == {"narrative": "Pass it."}
+    assert doc["alignment"] == [{"targetName": "ESCO", "targetUrl": "https://esco.example/1"}]
+
+
+def test_hosted_assertion_hides_the_email_behind_a_salted_hash() -> None:
+    doc = ob2.hosted_assertion(an_assertion_record(), a_badge_record(), URLS)
+    text = json.dumps(doc)
+    assert "ada@example.org" not in text and "Ada" not in text
+    assert doc["recipient"]["hashed"] is True
+    assert hashing.identity_matches(doc["recipient"]["identity"], "ada@example.org", "s4lt")
+    assert doc["verification"] == {"type": "HostedBadge"}
+    assert doc["issuedOn"] == "2026-06-01T12:00:00Z"
+    assert doc["expires"] == "2027-06-01T12:00:00Z"
+    assert "revoked" not in doc
+
+
+def test_revoked_assertion_says_so_with_the_reason() -> None:
+    revoked = an_assertion_record(revoked=True, revocation_reason="issued in error")
+    assert ob2.hosted_assertion(revoked, a_badge_record(), URLS)["revoked"] is True
+    stub = ob2.revoked_stub(revoked, URLS)
+    assert stub == {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": "https://badges.example.org/assertions/a1",
+        "revoked": True,
+        "revocationReason": "issued in error",
+    }
+
+
+@pytest.mark.parametrize("offset_hours", [0, 2, -5])
+def test_dates_are_utc_with_z(offset_hours: int) -> None:
+    from datetime import timezone
+
+    moment = FIXED_NOW.astimezone(timezone(timedelta(hours=offset_hours)))
+    assert ob2.iso(moment) == "2026-06-01T12:00:00Z"
