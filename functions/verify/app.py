@@ -6,6 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from badgehub.runtime import wiring
 from badgehub.runtime.http import install_error_table, json_response, logger, public_urls
 from badgehub.usecases import public

@@ -9,12 +9,12 @@ from typing import Any
 
 import boto3
 import pytest
+from moto import mock_aws
+
 from badgehub.domain.apikeys import hash_secret
 from badgehub.runtime import wiring
 from devplatform import resources
 from devplatform.gateway import Gateway, HttpRequest
-from moto import mock_aws
-
 from tests.support.builders import a_badge, an_issuer
 
 ADMIN_KEY = "admin-key-for-tests"

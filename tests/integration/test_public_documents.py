@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from badgehub.domain import hashing
-
 from tests.integration.conftest import Api, Tenant
 from tests.support.builders import an_assertion
 

@@ -3,9 +3,9 @@ import struct
 import zlib
 
 import pytest
+
 from badgehub.domain import images
 from badgehub.domain.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
-
 from tests.support.builders import SVG, data_uri, png_bytes
 
 

@@ -1,7 +1,7 @@
 import pytest
-from badgehub.domain.models import AssertionInput, BadgeClassInput, IssuerInput
 from pydantic import ValidationError
 
+from badgehub.domain.models import AssertionInput, BadgeClassInput, IssuerInput
 from tests.support.builders import a_badge, an_assertion, an_issuer
 
 

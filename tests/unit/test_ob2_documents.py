@@ -2,10 +2,10 @@ import json
 from datetime import timedelta
 
 import pytest
+
 from badgehub.domain import hashing, ob2
 from badgehub.domain.models import Alignment, Assertion, BadgeClass, Issuer, StoredImage
 from badgehub.domain.urls import PublicUrls
-
 from tests.support.builders import FIXED_NOW
 
 URLS = PublicUrls(base="https://badges.example.org", assets="https://cdn.example.org")
