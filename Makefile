@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 SAM_VENV := .venv-sam
 OB2_VENV := .venv-ob2validator
 PORT ?= 3000
+export SAM_CLI_TELEMETRY := 0
 
 .PHONY: setup run test unit integration e2e conformance lint format typecheck template build bench clean
 

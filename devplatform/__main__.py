@@ -30,7 +30,9 @@ def main() -> int:
     if not args.no_seed:
         info["demo"] = demo.seed(platform.base_url, platform.admin_api_key)
     if args.info_file:
-        args.info_file.write_text(json.dumps(info, indent=2))
+        partial = args.info_file.with_suffix(".partial")
+        partial.write_text(json.dumps(info, indent=2))
+        partial.replace(args.info_file)  # atomic: readers never see half a file
     print(_banner(info), flush=True)
 
     stopped = threading.Event()
