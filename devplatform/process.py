@@ -1,4 +1,4 @@
-"""Runs the local platform as a separate process, the way `make run` does (e2e tests, benchmarks)."""
+"""Runs the local platform in its own process, as `make run` does (e2e tests, benchmarks)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def running_platform(timeout: float = 60) -> Iterator[dict[str, Any]]:
         info_file = Path(tmp) / "info.json"
         log = (Path(tmp) / "platform.log").open("w+")
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "devplatform", "--port", "0", "--info-file", str(info_file)],
             cwd=ROOT,
             env=env,
