@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNS = 7
 _IMPORT_PROBE = (
     "import time, importlib.util as u; t = time.perf_counter();"
-    "s = u.spec_from_file_location('app', 'app.py'); m = u.module_from_spec(s); s.loader.exec_module(m);"
+    "s = u.spec_from_file_location('app', 'app.py'); m = u.module_from_spec(s);"
+    "s.loader.exec_module(m);"
     "print((time.perf_counter() - t) * 1000)"
 )
 
@@ -91,7 +92,7 @@ def main() -> int:
     rows.append(("GET hosted assertion (local platform), p50", f"{p50:.2f} ms", ""))
     rows.append(("GET hosted assertion (local platform), p95", f"{p95:.2f} ms", ""))
     rows.append(("GET hosted assertion (local platform), p99", f"{p99:.2f} ms", ""))
-    machine = f"{host.python_implementation()} {host.python_version()}, {os.cpu_count()} cores, {host.machine()}"
+    machine = f"Python {host.python_version()}, {os.cpu_count()} cores, {host.machine()}"
     lines = [
         "# Benchmark results",
         "",
