@@ -9,10 +9,6 @@ import io
 import re
 from dataclasses import dataclass
 
-from defusedxml import ElementTree as SafeET
-from defusedxml.common import DefusedXmlException
-from PIL import Image, UnidentifiedImageError
-
 from .errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 
 PNG = "image/png"
@@ -81,6 +77,8 @@ def sniff_image(raw: bytes, field: str = "image") -> BadgeImage:
 
 
 def _check_png(raw: bytes, field: str) -> None:
+    from PIL import Image, UnidentifiedImageError  # only the functions that take images pay
+
     try:
         with Image.open(io.BytesIO(raw)) as img:
             width, height = img.size
@@ -108,6 +106,9 @@ def _looks_like_xml(raw: bytes) -> bool:
 
 
 def _check_svg(raw: bytes, field: str) -> None:
+    from defusedxml import ElementTree as SafeET
+    from defusedxml.common import DefusedXmlException
+
     try:
         root = SafeET.fromstring(raw, forbid_dtd=True)
     except (DefusedXmlException, SafeET.ParseError, ValueError) as exc:

@@ -44,9 +44,15 @@ AwareDatetime = Annotated[datetime, AfterValidator(_require_timezone)]
 
 
 class _Input(BaseModel):
-    """API inputs: camelCase on the wire (as in Open Badges), unknown fields refused."""
+    """API inputs: camelCase on the wire (as in Open Badges), unknown fields refused.
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    Validators are built on first use (`defer_build`), so a function pays only for the models
+    it actually touches, not for all of them at cold start.
+    """
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", defer_build=True
+    )
 
 
 class IssuerInput(_Input):
@@ -124,7 +130,7 @@ class RevokeInput(_Input):
 class _Record(BaseModel):
     """Stored state; snake_case, strict about unknown fields so drift shows up in tests."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class StoredImage(_Record):
