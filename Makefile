@@ -29,7 +29,7 @@ setup: $(VENV)/.installed $(OB2_VENV)/.installed
 run: $(VENV)/.installed
 	PORT=$(PORT) $(BIN)/python -m devplatform
 
-test: setup lint typecheck template
+test: setup lint typecheck template build
 	OB2_VALIDATOR_PYTHON=$(CURDIR)/$(OB2_VENV)/bin/python $(BIN)/pytest -q
 
 unit: $(VENV)/.installed
@@ -61,7 +61,7 @@ template: $(VENV)/.installed $(SAM_VENV)/.installed
 
 build: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(SAM_VENV)/bin/sam build
-	$(BIN)/python bench/check_layer_build.py .aws-sam/build
+	$(BIN)/python scripts/check_layer_build.py .aws-sam/build
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
