@@ -78,6 +78,17 @@ def hosted_get_latency(requests_count: int = 300) -> tuple[float, float, float]:
     )
 
 
+def _update_readme(table: str) -> None:
+    """Copies the figures into the README between its bench markers."""
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        readme.write_text(f"{head}{start}\n{table}\n{end}{tail}")
+
+
 def main() -> int:
     rows = []
     for function in template.functions():
@@ -106,6 +117,7 @@ def main() -> int:
     ]
     text = "\n".join(lines)
     (ROOT / "bench" / "results.md").write_text(text)
+    _update_readme("\n".join(lines[2:]).strip())
     print(text)
     return 0
 
