@@ -21,14 +21,19 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     parser.add_argument("--no-seed", action="store_true", help="skip the demo issuer and badge")
     parser.add_argument("--info-file", type=Path, help="write the URLs and keys as JSON here")
+    parser.add_argument(
+        "--http",
+        action="store_true",
+        help="plain http instead of https with the local CA (issuer did:web DIDs then cannot resolve)",
+    )
     args = parser.parse_args()
 
     admin_key = os.environ.get("ADMIN_API_KEY") or secrets.token_urlsafe(32)
-    platform = LocalPlatform(port=args.port, admin_api_key=admin_key)
+    platform = LocalPlatform(port=args.port, admin_api_key=admin_key, https=not args.http)
     platform.start()
     info: dict[str, object] = {**platform.describe(), "admin_api_key": platform.admin_api_key}
     if not args.no_seed:
-        info["demo"] = demo.seed(platform.base_url, platform.admin_api_key)
+        info["demo"] = demo.seed(platform.base_url, platform.admin_api_key, platform.ca_file)
     if args.info_file:
         partial = args.info_file.with_suffix(".partial")
         partial.write_text(json.dumps(info, indent=2))
@@ -53,6 +58,11 @@ def _banner(info: dict[str, object]) -> str:
         f"  health          {base}/health",
         f"  admin API key   {info['admin_api_key']}",
     ]
+    if info.get("ca_file"):
+        lines += [
+            f"  local CA        {info['ca_file']}",
+            "                  (trust it: export CURL_CA_BUNDLE=... REQUESTS_CA_BUNDLE=...)",
+        ]
     seeded = info.get("demo")
     if isinstance(seeded, dict):
         lines += [

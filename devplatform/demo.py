@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import ssl
 import urllib.request
 from typing import Any
 
@@ -28,21 +29,32 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def call(base_url: str, method: str, path: str, token: str, body: dict[str, Any] | None) -> Any:
+def _call(
+    base_url: str,
+    method: str,
+    path: str,
+    token: str,
+    body: dict[str, Any] | None,
+    ca_file: str | None = None,
+) -> Any:
     request = urllib.request.Request(  # noqa: S310 - our own local base URL
         base_url + path,
         method=method,
         data=json.dumps(body).encode() if body is not None else None,
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+    context = ssl.create_default_context(cafile=ca_file) if ca_file else None
+    with urllib.request.urlopen(request, timeout=10, context=context) as response:  # noqa: S310
         return json.loads(response.read())
 
 
-def seed(base_url: str, admin_key: str) -> dict[str, Any]:
+def seed(base_url: str, admin_key: str, ca_file: str | None = None) -> dict[str, Any]:
     """Creates the demo issuer, its API key and one badge class, as an issuer portal would."""
+
+    def call(method: str, path: str, token: str, body: dict[str, Any] | None) -> Any:
+        return _call(base_url, method, path, token, body, ca_file)
+
     issuer = call(
-        base_url,
         "POST",
         "/v1/issuers",
         admin_key,
@@ -53,11 +65,8 @@ def seed(base_url: str, admin_key: str) -> dict[str, Any]:
             "description": "A demo issuer seeded by the local platform.",
         },
     )
-    key = call(
-        base_url, "POST", f"/v1/issuers/{issuer['id']}/api-keys", admin_key, {"label": "demo"}
-    )
+    key = call("POST", f"/v1/issuers/{issuer['id']}/api-keys", admin_key, {"label": "demo"})
     badge = call(
-        base_url,
         "POST",
         f"/v1/issuers/{issuer['id']}/badges",
         key["key"],

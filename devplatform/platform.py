@@ -8,11 +8,12 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from moto.server import ThreadedMotoServer
 
-from . import resources
+from . import resources, tls
 from .gateway import Gateway, make_http_server
 
 HOST = "127.0.0.1"
@@ -24,6 +25,9 @@ class LocalPlatform:
     port: int = 3000
     admin_api_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     names: resources.LocalNames = resources.DEFAULT_NAMES
+    https: bool = True
+    tls_dir: Path = tls.DEFAULT_DIR
+    ca_file: str = ""
     _moto: ThreadedMotoServer | None = None
     _http: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
@@ -38,7 +42,15 @@ class LocalPlatform:
         self.aws_endpoint = f"http://{moto_host}:{moto_port}"
         self._http = make_http_server(Gateway(), HOST, self.port)
         self.port = self._http.server_address[1]
-        self.base_url = f"http://{HOST}:{self.port}"
+        scheme = "http"
+        if self.https:
+            local_tls = tls.ensure(self.tls_dir)
+            self._http.socket = local_tls.server_context().wrap_socket(
+                self._http.socket, server_side=True
+            )
+            self.ca_file = str(local_tls.ca_file)
+            scheme = "https"
+        self.base_url = f"{scheme}://{HOST}:{self.port}"
         os.environ.update(self._aws_environment())
         resources.create_all(self.names, REGION)
         os.environ.update(self._function_environment())
@@ -77,4 +89,8 @@ class LocalPlatform:
             self._moto.stop()
 
     def describe(self) -> dict[str, Any]:
-        return {"base_url": self.base_url, "aws_endpoint": self.aws_endpoint}
+        return {
+            "base_url": self.base_url,
+            "aws_endpoint": self.aws_endpoint,
+            "ca_file": self.ca_file or None,
+        }
