@@ -24,7 +24,7 @@ def main() -> int:
     parser.add_argument(
         "--http",
         action="store_true",
-        help="plain http instead of https with the local CA (issuer did:web DIDs then cannot resolve)",
+        help="plain http instead of https with the local CA (did:web DIDs cannot resolve then)",
     )
     args = parser.parse_args()
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from .domain.keys import Algorithm, SigningKey
 from .domain.models import ApiKey, Assertion, BadgeClass, Issuer
 
 
@@ -70,3 +71,31 @@ class BlobStore(Protocol):
 
 class IdempotencyKeyTaken(Exception):
     """Raised by a store when a concurrent request won the idempotency key."""
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    """A new key pair in a key service: how to find it again, and its public half."""
+
+    provider: str
+    provider_ref: str
+    public_key_pem: str
+
+
+class KeyService(Protocol):
+    """Creates keys and signs with them; private keys never leave the service."""
+
+    def create_key(self, algorithm: Algorithm, issuer_id: str) -> CreatedKey: ...
+
+    def sign(self, key: SigningKey, message: bytes) -> bytes:
+        """Raw signature: PKCS#1 v1.5 (RS256), r||s (ES256), 64 bytes (Ed25519).
+
+        Raises `KeyServiceError` when the service fails.
+        """
+
+    def discard_key(self, key: CreatedKey) -> None:
+        """Undo a `create_key` whose issuer was never stored."""
+
+
+class KeyServiceError(Exception):
+    """The key service failed; the caller must not leave anything half-written."""

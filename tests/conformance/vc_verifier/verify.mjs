@@ -11,6 +11,12 @@
 //   --serve URL=FILE       answer GET requests for URL with the contents of
 //                          FILE (e.g. an offline copy of a JSON schema);
 //                          may be repeated
+//   --manifest FILE        serve every document listed in FILE, a JSON
+//                          {"documents": [{"url", "file"}]} with files
+//                          relative to it (default: the platform's bundled
+//                          documents, layers/common/badgehub/data/
+//                          manifest.json, when present); --serve wins
+//   --no-manifest          serve no bundled documents
 //   --registries FILE      JSON array of known DID registries handed to
 //                          verifier-core (default: [], no registry lookups)
 //   --localhost-https-as-http
@@ -28,13 +34,17 @@
 // Exit codes: 0 the verifier ran (whatever it concluded); 2 bad usage or
 // unreadable input; 3 unsupported input format (VC-JWT); 1 the harness broke.
 
-import {readFileSync} from 'node:fs';
-import {dirname, join} from 'node:path';
+import {existsSync, readFileSync} from 'node:fs';
+import {dirname, join, relative, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const VERIFIER_PACKAGE = '@digitalcredentials/verifier-core';
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+// The platform's bundled contexts and JSON schema (URL -> file, with digests).
+const DEFAULT_MANIFEST = resolve(
+  HERE, '..', '..', '..', 'layers', 'common', 'badgehub', 'data',
+  'manifest.json');
 
 // verifier-core and its dependencies log with console.log (schema fetch
 // failures, registry errors). stdout carries only the JSON result, so every
@@ -49,7 +59,8 @@ class UnsupportedInput extends Error {}
 function parseArgs(argv) {
   const opts = {
     jwt: false, serve: new Map(), registries: [], httpsAsHttp: false,
-    keepCredential: false, pretty: false, input: null
+    keepCredential: false, pretty: false, input: null,
+    manifest: existsSync(DEFAULT_MANIFEST) ? DEFAULT_MANIFEST : null
   };
   for(let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -69,6 +80,10 @@ function parseArgs(argv) {
       }
       const url = stripFragment(spec.slice(0, eq));
       opts.serve.set(url, readOptionFile(arg, spec.slice(eq + 1)));
+    } else if(arg === '--manifest') {
+      opts.manifest = resolve(next());
+    } else if(arg === '--no-manifest') {
+      opts.manifest = null;
     } else if(arg === '--registries') {
       let parsed;
       try {
@@ -101,7 +116,30 @@ function parseArgs(argv) {
   if(opts.input === null) {
     throw new UsageError('missing input path (or - for stdin)');
   }
+  if(opts.manifest) {
+    for(const [url, body] of readManifest(opts.manifest)) {
+      if(!opts.serve.has(url)) {
+        opts.serve.set(url, body);
+      }
+    }
+  }
   return opts;
+}
+
+function readManifest(path) {
+  let manifest;
+  try {
+    manifest = JSON.parse(readOptionFile('--manifest', path).toString('utf8'));
+  } catch(e) {
+    throw e instanceof UsageError ? e :
+      new UsageError(`--manifest ${path} is not JSON: ${e.message}`);
+  }
+  if(!Array.isArray(manifest?.documents)) {
+    throw new UsageError(`--manifest ${path} has no "documents" array`);
+  }
+  return manifest.documents.map(({url, file}) => [
+    stripFragment(url), readOptionFile('--manifest', join(dirname(path), file))
+  ]);
 }
 
 function readOptionFile(option, path) {
@@ -372,6 +410,12 @@ async function main() {
     registeredIssuer: summary.registeredIssuer,
     schema: summary.schema,
     network,
+    offlineDocuments: {
+      // relative to the repository root
+      manifest: opts.manifest ?
+        relative(resolve(HERE, '..', '..', '..'), opts.manifest) : null,
+      urls: [...opts.serve.keys()]
+    },
     verifier,
     elapsedMs,
     raw
@@ -397,7 +441,8 @@ try {
     }
     console.error(
       'usage: node verify.mjs [--jwt] [--serve URL=FILE]... ' +
-      '[--registries FILE] [--localhost-https-as-http] [--keep-credential] ' +
+      '[--manifest FILE | --no-manifest] [--registries FILE] ' +
+      '[--localhost-https-as-http] [--keep-credential] ' +
       '[--pretty] <credential.json | ->');
     await emit({verified: false, errors: [
       {name: 'harness_usage_error', message: e.message}], checks: []}, pretty);

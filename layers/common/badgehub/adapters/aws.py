@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from botocore.session import Session
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_secretsmanager import SecretsManagerClient
 
 
 @cache
@@ -42,8 +44,19 @@ def s3() -> S3Client:
     return client
 
 
+@cache
+def kms() -> KMSClient:
+    client: KMSClient = _client("kms")
+    return client
+
+
+@cache
+def secretsmanager() -> SecretsManagerClient:
+    client: SecretsManagerClient = _client("secretsmanager")
+    return client
+
+
 def reset() -> None:
     """Forget cached clients and session (tests that switch endpoints or credentials)."""
-    _session.cache_clear()
-    dynamodb.cache_clear()
-    s3.cache_clear()
+    for cached in (_session, dynamodb, s3, kms, secretsmanager):
+        cached.cache_clear()

@@ -62,3 +62,9 @@ class UnsupportedMediaType(DomainError):
     """The content type (or sniffed file type) is not one we accept."""
 
     code = "unsupported_media_type"
+
+
+class ServiceUnavailable(DomainError):
+    """A service we depend on (the key service, the table) failed; nothing was half-done."""
+
+    code = "service_unavailable"

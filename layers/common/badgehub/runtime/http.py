@@ -18,6 +18,7 @@ from ..domain.errors import (
     InvalidInput,
     NotFound,
     PayloadTooLarge,
+    ServiceUnavailable,
     Unauthenticated,
     UnsupportedMediaType,
 )
@@ -36,6 +37,7 @@ STATUS: dict[type[DomainError], int] = {
     Gone: 410,
     PayloadTooLarge: 413,
     UnsupportedMediaType: 415,
+    ServiceUnavailable: 503,
 }
 
 logger = Logger()
