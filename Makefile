@@ -24,7 +24,12 @@ $(SAM_VENV)/.installed:
 $(OB2_VENV)/.installed: tests/conformance/ob2_validator/requirements.txt tests/conformance/ob2_validator/install.sh
 	bash tests/conformance/ob2_validator/install.sh $(OB2_VENV)
 
-setup: $(VENV)/.installed $(OB2_VENV)/.installed
+VC_VERIFIER := tests/conformance/vc_verifier/node_modules/.vc-verifier-installed
+
+$(VC_VERIFIER): tests/conformance/vc_verifier/package-lock.json tests/conformance/vc_verifier/install.sh
+	bash tests/conformance/vc_verifier/install.sh
+
+setup: $(VENV)/.installed $(OB2_VENV)/.installed $(VC_VERIFIER)
 
 run: $(VENV)/.installed
 	PORT=$(PORT) $(BIN)/python -m devplatform
@@ -64,7 +69,7 @@ build: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(BIN)/python scripts/check_layer_build.py .aws-sam/build
 
 bench: $(VENV)/.installed
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) $(OB2_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

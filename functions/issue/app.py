@@ -42,16 +42,39 @@ def caller() -> Principal:
 @app.post("/v1/issuers")
 def create_issuer() -> Response[str]:
     principal = caller()
+    urls = public_urls(app)
     issuer = issuers.create_issuer(
-        principal, json_body(app, IssuerInput), wiring.store(), wiring.blobs(), wiring.clock()
+        principal,
+        json_body(app, IssuerInput),
+        wiring.store(),
+        wiring.blobs(),
+        wiring.key_service(),
+        urls,
+        wiring.clock(),
     )
-    return json_response(201, views.issuer_view(issuer, public_urls(app)))
+    return json_response(201, views.issuer_view(issuer, urls))
 
 
 @app.get("/v1/issuers/<issuer_id>")
 def get_issuer(issuer_id: str) -> Response[str]:
     issuer = issuers.get_issuer(caller(), issuer_id, wiring.store())
     return json_response(200, views.issuer_view(issuer, public_urls(app)))
+
+
+@app.get("/v1/issuers/<issuer_id>/keys")
+def list_keys(issuer_id: str) -> Response[str]:
+    keys = issuers.list_keys(caller(), issuer_id, wiring.store())
+    urls = public_urls(app)
+    return json_response(200, {"items": [views.key_view(key, urls) for key in keys]})
+
+
+@app.post("/v1/issuers/<issuer_id>/keys/rotate")
+def rotate_keys(issuer_id: str) -> Response[str]:
+    keys = issuers.rotate_keys(
+        caller(), issuer_id, wiring.store(), wiring.key_service(), wiring.clock()
+    )
+    urls = public_urls(app)
+    return json_response(200, {"items": [views.key_view(key, urls) for key in keys]})
 
 
 @app.post("/v1/issuers/<issuer_id>/api-keys")
@@ -92,6 +115,8 @@ def issue_assertion(badge_id: str) -> Response[str]:
         json_body(app, AssertionInput),
         app.current_event.headers.get("idempotency-key"),
         store,
+        wiring.key_service(),
+        public_urls(app),
         wiring.clock(),
     )
     badge = badges.get_owned_badge(principal, badge_id, store)
@@ -133,7 +158,13 @@ def revoke_assertion(assertion_id: str) -> Response[str]:
     principal = caller()
     store = wiring.store()
     assertion = assertions.revoke(
-        principal, assertion_id, json_body(app, RevokeInput), store, wiring.clock()
+        principal,
+        assertion_id,
+        json_body(app, RevokeInput),
+        store,
+        wiring.key_service(),
+        public_urls(app),
+        wiring.clock(),
     )
     badge = badges.get_owned_badge(principal, assertion.badge_id, store)
     return json_response(200, views.assertion_view(assertion, badge, public_urls(app)))

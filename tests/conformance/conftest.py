@@ -51,5 +51,35 @@ def ob2_validator() -> Ob2Validator:
     return Ob2Validator(python)
 
 
+class VcVerifier:
+    """The Digital Credentials Consortium's verifier-core (npm), on node, offline."""
+
+    script = HERE / "vc_verifier" / "verify.mjs"
+
+    def verify(self, credential: dict[str, Any], ca_file: str | None = None) -> dict[str, Any]:
+        env = {**os.environ}
+        if ca_file:
+            env["NODE_EXTRA_CA_CERTS"] = ca_file  # did:web documents come from our https host
+        done = subprocess.run(
+            ["node", str(self.script), "-"],
+            input=json.dumps(credential),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            check=False,
+        )
+        assert done.returncode == 0, f"verifier harness failed:\n{done.stdout}\n{done.stderr}"
+        result: dict[str, Any] = json.loads(done.stdout)
+        return result
+
+
+@pytest.fixture(scope="session")
+def vc_verifier() -> VcVerifier:
+    if not (HERE / "vc_verifier" / "node_modules").exists():
+        pytest.fail("the VC verifier is not installed: run `make setup`")
+    return VcVerifier()
+
+
 def errors_of(report: dict[str, Any]) -> list[str]:
     return [m["result"] for m in report["messages"] if m["messageLevel"] == "ERROR"]

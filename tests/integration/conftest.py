@@ -74,6 +74,8 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "ASSETS_BASE_URL": "https://assets.test",
         "ADMIN_API_KEY_HASH": hash_secret(ADMIN_KEY),
         "POWERTOOLS_SERVICE_NAME": "tests",
+        "ED25519_KEY_SERVICE": "secretsmanager",
+        "KMS_SIGN_DIGEST": "false",
     }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)

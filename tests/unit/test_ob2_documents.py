@@ -54,12 +54,36 @@ def an_assertion_record(**changes: object) -> Assertion:
 
 
 def test_issuer_profile_has_every_required_field_and_absolute_id() -> None:
-    doc = ob2.issuer_profile(an_issuer_record(), URLS)
+    doc = ob2.issuer_profile(an_issuer_record(), URLS, ["key-3", "key-6"])
     assert doc["@context"] == "https://w3id.org/openbadges/v2"
     assert doc["type"] == "Issuer"
     assert doc["id"] == "https://badges.example.org/issuers/i1"
     assert {"name", "url", "email"} <= doc.keys()
     assert "image" not in doc and "description" not in doc  # empty values are left out
+    assert doc["publicKey"] == [
+        "https://badges.example.org/issuers/i1/keys/key-3",
+        "https://badges.example.org/issuers/i1/keys/key-6",
+    ]
+    assert doc["revocationList"] == "https://badges.example.org/issuers/i1/revocations"
+
+
+def test_signed_assertion_names_its_key_and_uses_a_urn_uuid_id() -> None:
+    key_url = URLS.key("i1", "key-3")
+    doc = ob2.signed_assertion(an_assertion_record(), a_badge_record(), URLS, key_url)
+    assert doc["id"] == "urn:uuid:a1"
+    assert doc["verification"] == {"type": "SignedBadge", "creator": key_url}
+    assert "ada@example.org" not in json.dumps(doc)
+
+
+def test_revocation_list_and_key_documents() -> None:
+    listing = ob2.revocation_list("i1", [("a1", "fraud"), ("a2", None)], URLS)
+    assert listing["revokedAssertions"] == [
+        {"id": "urn:uuid:a1", "revocationReason": "fraud"},
+        {"id": "urn:uuid:a2"},
+    ]
+    key = ob2.cryptographic_key("i1", "key-3", "PEM", URLS)
+    assert key["owner"] == "https://badges.example.org/issuers/i1"
+    assert key["id"] == "https://badges.example.org/issuers/i1/keys/key-3"
 
 
 def test_badge_class_links_issuer_image_and_alignment() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from .domain.keys import Algorithm, SigningKey
 from .domain.models import ApiKey, Assertion, BadgeClass, Issuer
@@ -29,9 +29,40 @@ class IdempotencyRecord:
     assertion_id: str
 
 
+@dataclass(frozen=True)
+class StatusList:
+    """One issuer's Bitstring Status List: which indexes are revoked, and its signed credential."""
+
+    issuer_id: str
+    number: int
+    revoked: frozenset[int]
+    version: int
+    credential: dict[str, Any]
+
+
 class IssuerStore(Protocol):
-    def put_issuer(self, issuer: Issuer) -> None: ...
+    def create_issuer(self, issuer: Issuer, keys: list[SigningKey], status: StatusList) -> None:
+        """Issuer, its first keys and its empty signed status list, all or nothing."""
+
     def get_issuer(self, issuer_id: str) -> Issuer | None: ...
+    def list_keys(self, issuer_id: str) -> list[SigningKey]: ...
+    def all_keys(self) -> list[SigningKey]: ...
+    def rotate_keys(self, issuer: Issuer, retired: list[SigningKey], new: list[SigningKey]) -> None:
+        """Stores new active keys and retires the old ones, unless another rotation won.
+
+        Raises `ConcurrentUpdate` if the issuer changed since it was read.
+        """
+
+
+class StatusStore(Protocol):
+    def get_status_list(self, issuer_id: str, number: int) -> StatusList | None: ...
+    def reserve_status_index(self, issuer_id: str, number: int, index: int) -> bool:
+        """Claims an index for one credential; False if it was already taken."""
+
+    def open_status_list(self, issuer: Issuer, status: StatusList) -> None:
+        """Moves the issuer to a new (signed, empty) list. Raises `ConcurrentUpdate`."""
+
+    def revoked_assertions(self, issuer_id: str) -> list[tuple[str, str | None]]: ...
 
 
 class ApiKeyStore(Protocol):
@@ -56,17 +87,24 @@ class AssertionStore(Protocol):
     def get_assertion(self, assertion_id: str) -> Assertion | None: ...
     def get_idempotency(self, scoped_key: str) -> IdempotencyRecord | None: ...
     def list_assertions(self, badge_id: str, limit: int, cursor: str | None) -> Page: ...
-    def mark_revoked(self, assertion: Assertion) -> Assertion:
-        """Stores the revocation unless one is stored already; returns the stored state."""
+    def revoke(self, assertion: Assertion, status: StatusList | None) -> None:
+        """Stores the revoked assertion and its re-signed status list together.
+
+        Raises `ConcurrentUpdate` if the assertion was revoked meanwhile or the list moved on.
+        """
 
 
-class Store(IssuerStore, ApiKeyStore, BadgeStore, AssertionStore, Protocol):
+class Store(IssuerStore, StatusStore, ApiKeyStore, BadgeStore, AssertionStore, Protocol):
     """Everything the table holds; one adapter implements it all."""
 
 
 class BlobStore(Protocol):
     def put_public(self, key: str, data: bytes, content_type: str) -> None: ...
     def delete_public(self, key: str) -> None: ...
+
+
+class ConcurrentUpdate(Exception):
+    """A conditional write lost to a concurrent one; re-read and try again."""
 
 
 class IdempotencyKeyTaken(Exception):

@@ -12,8 +12,9 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
 from ..domain.errors import InvalidInput
+from ..domain.keys import SigningKey
 from ..domain.models import ApiKey, Assertion, BadgeClass, Issuer
-from ..ports import IdempotencyKeyTaken, IdempotencyRecord, Page
+from ..ports import ConcurrentUpdate, IdempotencyKeyTaken, IdempotencyRecord, Page, StatusList
 from . import aws
 
 if TYPE_CHECKING:
@@ -59,9 +60,87 @@ class DynamoStore:
         )
         return response.get("Item")
 
+    def _transact(self, items: list[dict[str, Any]]) -> None:
+        """All or nothing; any failed condition becomes `ConcurrentUpdate`."""
+        try:
+            aws.dynamodb().transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "TransactionCanceledException":
+                raise ConcurrentUpdate(str(exc)) from exc
+            raise
+
+    def _new(self, item: Item) -> dict[str, Any]:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": item,
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        }
+
     # issuers and keys
-    def put_issuer(self, issuer: Issuer) -> None:
-        self._put(_item(f"ISSUER#{issuer.id}", "ISSUER", issuer))
+    def _issuer_item(self, issuer: Issuer) -> Item:
+        return _item(
+            f"ISSUER#{issuer.id}",
+            "ISSUER",
+            issuer,
+            key_count={"N": str(issuer.key_count)},
+            status_list={"N": str(issuer.status_list)},
+        )
+
+    def _key_item(self, key: SigningKey) -> Item:
+        return _item(
+            f"ISSUER#{key.issuer_id}",
+            f"KEY#{key.key_id}",
+            key,
+            GSI1PK=_s("KEYS"),
+            GSI1SK=_s(f"{key.issuer_id}#{key.key_id}"),
+        )
+
+    def create_issuer(self, issuer: Issuer, keys: list[SigningKey], status: StatusList) -> None:
+        items = [self._new(self._issuer_item(issuer))]
+        items += [self._new(self._key_item(key)) for key in keys]
+        items.append(self._new(self._status_item(status)))
+        self._transact(items)
+
+    def list_keys(self, issuer_id: str) -> list[SigningKey]:
+        return self._query_models(
+            SigningKey,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues={":pk": _s(f"ISSUER#{issuer_id}"), ":prefix": _s("KEY#")},
+            ConsistentRead=True,
+        )
+
+    def all_keys(self) -> list[SigningKey]:
+        return self._query_models(
+            SigningKey,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues={":pk": _s("KEYS")},
+        )
+
+    def _query_models(self, model: type[M], **kwargs: Any) -> list[M]:
+        found: list[M] = []
+        paginator = aws.dynamodb().get_paginator("query")
+        for page in paginator.paginate(TableName=self._table, **kwargs):
+            found += [m for m in (_load(model, item) for item in page.get("Items", [])) if m]
+        return found
+
+    def rotate_keys(self, issuer: Issuer, retired: list[SigningKey], new: list[SigningKey]) -> None:
+        before = issuer.key_count - len(new)
+        items: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": self._issuer_item(issuer),
+                    "ConditionExpression": "key_count = :before",
+                    "ExpressionAttributeValues": {":before": {"N": str(before)}},
+                }
+            }
+        ]
+        items += [{"Put": {"TableName": self._table, "Item": self._key_item(k)}} for k in retired]
+        items += [self._new(self._key_item(key)) for key in new]
+        self._transact(items)
 
     def get_issuer(self, issuer_id: str) -> Issuer | None:
         return _load(Issuer, self._get(f"ISSUER#{issuer_id}", "ISSUER"))
@@ -163,25 +242,104 @@ class DynamoStore:
         last = response.get("LastEvaluatedKey")
         return Page(items, _encode_cursor(last) if last else None)
 
-    def mark_revoked(self, assertion: Assertion) -> Assertion:
-        try:
-            self._conditional_revoke(assertion)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            stored = self.get_assertion(assertion.id)
-            if stored is None:
-                raise
-            return stored
-        return assertion
+    def revoke(self, assertion: Assertion, status: StatusList | None) -> None:
+        items: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": self._assertion_item(assertion),
+                    "ConditionExpression": "attribute_exists(PK) AND revoked = :false",
+                    "ExpressionAttributeValues": {":false": {"BOOL": False}},
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        "PK": _s(f"ISSUER#{assertion.issuer_id}"),
+                        "SK": _s(f"REVOKED#{assertion.id}"),
+                        "reason": _s(assertion.revocation_reason or ""),
+                    },
+                }
+            },
+        ]
+        if status is not None:
+            items.append(self._versioned_status_put(status))
+        self._transact(items)
 
-    def _conditional_revoke(self, assertion: Assertion) -> None:
-        aws.dynamodb().put_item(
-            TableName=self._table,
-            Item=self._assertion_item(assertion),
-            ConditionExpression="attribute_exists(PK) AND revoked = :false",
-            ExpressionAttributeValues={":false": {"BOOL": False}},
+    # status lists
+    def _status_item(self, status: StatusList) -> Item:
+        return {
+            "PK": _s(f"ISSUER#{status.issuer_id}"),
+            "SK": _s(f"STATUSLIST#{status.number}"),
+            "version": {"N": str(status.version)},
+            "revoked": _s(json.dumps(sorted(status.revoked))),
+            "credential": _s(json.dumps(status.credential, separators=(",", ":"))),
+        }
+
+    def _versioned_status_put(self, status: StatusList) -> dict[str, Any]:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": self._status_item(status),
+                "ConditionExpression": "version = :previous",
+                "ExpressionAttributeValues": {":previous": {"N": str(status.version - 1)}},
+            }
+        }
+
+    def get_status_list(self, issuer_id: str, number: int) -> StatusList | None:
+        item = self._get(f"ISSUER#{issuer_id}", f"STATUSLIST#{number}")
+        if not item:
+            return None
+        return StatusList(
+            issuer_id=issuer_id,
+            number=number,
+            revoked=frozenset(json.loads(item["revoked"]["S"])),
+            version=int(item["version"]["N"]),
+            credential=json.loads(item["credential"]["S"]),
         )
+
+    def reserve_status_index(self, issuer_id: str, number: int, index: int) -> bool:
+        try:
+            self._put(
+                {
+                    "PK": _s(f"STATUSINDEX#{issuer_id}#{number}"),
+                    "SK": _s(f"{index:06d}"),
+                }
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def open_status_list(self, issuer: Issuer, status: StatusList) -> None:
+        self._transact(
+            [
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": self._issuer_item(issuer),
+                        "ConditionExpression": "status_list = :before",
+                        "ExpressionAttributeValues": {":before": {"N": str(status.number - 1)}},
+                    }
+                },
+                self._new(self._status_item(status)),
+            ]
+        )
+
+    def revoked_assertions(self, issuer_id: str) -> list[tuple[str, str | None]]:
+        paginator = aws.dynamodb().get_paginator("query")
+        found: list[tuple[str, str | None]] = []
+        for page in paginator.paginate(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues={":pk": _s(f"ISSUER#{issuer_id}"), ":prefix": _s("REVOKED#")},
+        ):
+            for item in page.get("Items", []):
+                reason = item["reason"]["S"] or None
+                found.append((item["SK"]["S"].removeprefix("REVOKED#"), reason))
+        return found
 
 
 def _encode_cursor(key: dict[str, Any]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
@@ -147,6 +147,8 @@ class Issuer(_Record):
     description: str | None = None
     image: StoredImage | None = None
     created_at: datetime
+    key_count: int = 0  # keys ever created; the next one is key-<key_count + 1>
+    status_list: int = 1  # the status list new credentials are allocated in
 
 
 class Alignment(_Record):
@@ -193,6 +195,12 @@ class Assertion(_Record):
     revocation_reason: str | None = None
     revoked_at: datetime | None = None
     created_at: datetime
+    # Signed forms, made once at issuance (revocation is published by the lists, not here).
+    status_list: int | None = None
+    status_index: int | None = None
+    ob2_jws: str | None = None
+    credential: dict[str, Any] | None = None
+    credential_jwt: str | None = None
 
     def is_expired(self, now: datetime) -> bool:
         return self.expires is not None and self.expires <= now

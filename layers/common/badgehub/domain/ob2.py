@@ -21,7 +21,8 @@ def _compact(doc: JsonDict) -> JsonDict:
     return {key: value for key, value in doc.items() if value not in (None, [], "")}
 
 
-def issuer_profile(issuer: Issuer, urls: PublicUrls) -> JsonDict:
+def issuer_profile(issuer: Issuer, urls: PublicUrls, rsa_key_ids: list[str]) -> JsonDict:
+    """The Profile; `publicKey` lists every RSA key ever used, so old signed badges verify."""
     return _compact(
         {
             "@context": CONTEXT,
@@ -32,8 +33,42 @@ def issuer_profile(issuer: Issuer, urls: PublicUrls) -> JsonDict:
             "email": issuer.email,
             "description": issuer.description,
             "image": urls.asset(issuer.image.key) if issuer.image else None,
+            "publicKey": [urls.key(issuer.id, key_id) for key_id in rsa_key_ids],
+            "revocationList": urls.revocation_list(issuer.id),
         }
     )
+
+
+def cryptographic_key(
+    issuer_id: str, key_id: str, public_key_pem: str, urls: PublicUrls
+) -> JsonDict:
+    return {
+        "@context": CONTEXT,
+        "type": "CryptographicKey",
+        "id": urls.key(issuer_id, key_id),
+        "owner": urls.issuer(issuer_id),
+        "publicKeyPem": public_key_pem,
+    }
+
+
+def revocation_list(
+    issuer_id: str, revoked: list[tuple[str, str | None]], urls: PublicUrls
+) -> JsonDict:
+    """Revoked signed assertions by their `urn:uuid:` ids, with reasons."""
+    return {
+        "@context": CONTEXT,
+        "type": "RevocationList",
+        "id": urls.revocation_list(issuer_id),
+        "issuer": urls.issuer(issuer_id),
+        "revokedAssertions": [
+            _compact({"id": signed_id(assertion_id), "revocationReason": reason})
+            for assertion_id, reason in revoked
+        ],
+    }
+
+
+def signed_id(assertion_id: str) -> str:
+    return f"urn:uuid:{assertion_id}"
 
 
 def badge_class(badge: BadgeClass, urls: PublicUrls) -> JsonDict:
@@ -67,7 +102,25 @@ def badge_class(badge: BadgeClass, urls: PublicUrls) -> JsonDict:
 
 def hosted_assertion(assertion: Assertion, badge: BadgeClass, urls: PublicUrls) -> JsonDict:
     """The public assertion: the recipient appears only as a salted hash."""
-    doc = _compact(
+    doc = _assertion_body(assertion, badge, urls)
+    if assertion.revoked:
+        doc["revoked"] = True
+        doc["revocationReason"] = assertion.revocation_reason
+    return doc
+
+
+def signed_assertion(
+    assertion: Assertion, badge: BadgeClass, urls: PublicUrls, key_url: str
+) -> JsonDict:
+    """The JWS payload: `urn:uuid` id, SignedBadge verification naming the key (`creator`)."""
+    doc = _assertion_body(assertion, badge, urls)
+    doc["id"] = signed_id(assertion.id)
+    doc["verification"] = {"type": "SignedBadge", "creator": key_url}
+    return doc
+
+
+def _assertion_body(assertion: Assertion, badge: BadgeClass, urls: PublicUrls) -> JsonDict:
+    return _compact(
         {
             "@context": CONTEXT,
             "type": "Assertion",
@@ -98,10 +151,6 @@ def hosted_assertion(assertion: Assertion, badge: BadgeClass, urls: PublicUrls) 
             ],
         }
     )
-    if assertion.revoked:
-        doc["revoked"] = True
-        doc["revocationReason"] = assertion.revocation_reason
-    return doc
 
 
 def revoked_stub(assertion: Assertion, urls: PublicUrls) -> JsonDict:

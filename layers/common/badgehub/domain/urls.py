@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 
 @dataclass(frozen=True)
@@ -23,3 +24,36 @@ class PublicUrls:
 
     def asset(self, key: str) -> str:
         return f"{self.assets}/{key}"
+
+    # Open Badges 2.0 signed badges
+    def key(self, issuer_id: str, key_id: str) -> str:
+        return f"{self.issuer(issuer_id)}/keys/{key_id}"
+
+    def revocation_list(self, issuer_id: str) -> str:
+        return f"{self.issuer(issuer_id)}/revocations"
+
+    def ob2_signed(self, assertion_id: str) -> str:
+        return f"{self.assertion(assertion_id)}/jws"
+
+    # Open Badges 3.0 credentials
+    def credential(self, assertion_id: str) -> str:
+        return f"{self.assertion(assertion_id)}/credential"
+
+    def credential_jwt(self, assertion_id: str) -> str:
+        return f"{self.assertion(assertion_id)}/credential/jwt"
+
+    def status_list(self, issuer_id: str, number: int) -> str:
+        return f"{self.issuer(issuer_id)}/status/{number}"
+
+    def did(self, issuer_id: str) -> str:
+        """`did:web` for the issuer: host (port %-encoded), then path segments, colon-joined."""
+        parts = urlsplit(self.base)
+        segments = [quote(parts.netloc, safe="")]
+        segments += [quote(s, safe="") for s in parts.path.split("/") if s]
+        return "did:web:" + ":".join([*segments, "issuers", issuer_id])
+
+    def did_document(self, issuer_id: str) -> str:
+        return f"{self.issuer(issuer_id)}/did.json"
+
+    def jwks(self) -> str:
+        return f"{self.base}/.well-known/jwks.json"

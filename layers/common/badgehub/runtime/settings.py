@@ -16,6 +16,8 @@ class Settings(BaseModel):
     admin_api_key_hash: str = ""
     aws_region: str = "us-east-1"
     max_body_bytes: int = 2 * 1024 * 1024
+    ed25519_key_service: str = "kms"  # or "secretsmanager" where KMS has no Ed25519 (moto)
+    kms_sign_digest: bool = True  # moto re-hashes DIGEST messages, so locally we sign RAW
 
     def assets_base(self) -> str:
         if self.assets_base_url:
@@ -34,4 +36,6 @@ def settings() -> Settings:
         admin_api_key_hash=env.get("ADMIN_API_KEY_HASH", ""),
         aws_region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1")),
         max_body_bytes=int(env.get("MAX_BODY_BYTES", str(2 * 1024 * 1024))),
+        ed25519_key_service=env.get("ED25519_KEY_SERVICE", "kms"),
+        kms_sign_digest=env.get("KMS_SIGN_DIGEST", "true").lower() == "true",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..domain.keys import Algorithm, SigningKey
 from ..domain.models import ApiKey, Assertion, BadgeClass, Issuer
 from ..domain.ob2 import iso
 from ..domain.urls import PublicUrls
@@ -17,9 +18,30 @@ def issuer_view(issuer: Issuer, urls: PublicUrls) -> dict[str, Any]:
         "email": issuer.email,
         "description": issuer.description,
         "createdAt": iso(issuer.created_at),
+        "did": urls.did(issuer.id),
         "links": {
             "profile": urls.issuer(issuer.id),
             "image": urls.asset(issuer.image.key) if issuer.image else None,
+            "did_document": urls.did_document(issuer.id),
+            "revocation_list": urls.revocation_list(issuer.id),
+            "status_list": urls.status_list(issuer.id, issuer.status_list),
+        },
+    }
+
+
+def key_view(key: SigningKey, urls: PublicUrls) -> dict[str, Any]:
+    did = urls.did(key.issuer_id)
+    return {
+        "id": key.key_id,
+        "algorithm": key.algorithm.value,
+        "active": key.active,
+        "createdAt": iso(key.created_at),
+        "publicKeyPem": key.public_key_pem,
+        "links": {
+            "key": urls.key(key.issuer_id, key.key_id),
+            "verificationMethod": None
+            if key.algorithm is Algorithm.RS256
+            else f"{did}#{key.key_id}",
         },
     }
 
@@ -71,5 +93,8 @@ def assertion_view(assertion: Assertion, badge: BadgeClass, urls: PublicUrls) ->
             "badge": urls.badge(badge.id),
             "issuer": urls.issuer(assertion.issuer_id),
             "image": urls.asset(badge.image.key),
+            "ob2_signed": urls.ob2_signed(assertion.id),
+            "credential": urls.credential(assertion.id),
+            "credential_jwt": urls.credential_jwt(assertion.id),
         },
     }

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from functools import cache
 
 from ..adapters.dynamo_store import DynamoStore
+from ..adapters.keys import KmsKeyService, RoutingKeyService, SecretsManagerEd25519
 from ..adapters.s3_blobs import S3BlobStore
 from .settings import settings
 
@@ -25,6 +26,14 @@ def blobs() -> S3BlobStore:
     return S3BlobStore(settings().public_bucket)
 
 
+@cache
+def key_service() -> RoutingKeyService:
+    config = settings()
+    kms = KmsKeyService(sign_digest=config.kms_sign_digest)
+    ed25519 = SecretsManagerEd25519() if config.ed25519_key_service == "secretsmanager" else kms
+    return RoutingKeyService(kms, ed25519)
+
+
 def clock() -> SystemClock:
     return SystemClock()
 
@@ -36,4 +45,5 @@ def reset() -> None:
     settings.cache_clear()
     store.cache_clear()
     blobs.cache_clear()
+    key_service.cache_clear()
     aws.reset()

@@ -6,12 +6,24 @@ import hashlib
 import uuid
 from datetime import timedelta
 
-from ..domain import hashing
-from ..domain.errors import Conflict, InvalidInput, NotFound
+from ..domain import hashing, statuslist
+from ..domain.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
 from ..domain.models import Assertion, AssertionInput, Evidence, RevokeInput
-from ..ports import Clock, IdempotencyKeyTaken, IdempotencyRecord, Page, Store
+from ..domain.urls import PublicUrls
+from ..ports import (
+    Clock,
+    ConcurrentUpdate,
+    IdempotencyKeyTaken,
+    IdempotencyRecord,
+    KeyService,
+    Page,
+    StatusList,
+    Store,
+)
 from .auth import Principal, require_issuer
 from .badges import get_owned_badge
+from .signing import load_keys, sign_assertion
+from .status import allocate_index, signed_list
 
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_PAGE = 100
@@ -28,9 +40,14 @@ def issue(
     data: AssertionInput,
     idempotency_key: str | None,
     store: Store,
+    key_service: KeyService,
+    urls: PublicUrls,
     clock: Clock,
 ) -> tuple[Assertion, bool]:
-    """Returns (assertion, replayed). A retried key returns the first assertion, not a second."""
+    """Returns (assertion, replayed). A retried key returns the first assertion, not a second.
+
+    Everything is signed before anything is stored: a key-service failure stores nothing.
+    """
     badge = get_owned_badge(principal, badge_id, store)
     idempotency = None
     if idempotency_key is not None:
@@ -74,6 +91,20 @@ def issue(
         ),
         created_at=now,
     )
+    issuer = store.get_issuer(badge.issuer_id)
+    if issuer is None:
+        raise NotFound("no issuer with this id", field="issuerId")
+    number, index = allocate_index(issuer, store, urls, key_service, clock)
+    assertion = sign_assertion(
+        assertion.model_copy(update={"status_list": number, "status_index": index}),
+        badge,
+        issuer,
+        load_keys(issuer.id, store),
+        statuslist.status_entry(urls.status_list(issuer.id, number), index),
+        urls,
+        key_service,
+        clock,
+    )
     if idempotency_key is not None:
         idempotency = (scoped, IdempotencyRecord(request_hash, assertion.id))
     try:
@@ -116,13 +147,51 @@ def list_assertions(
 
 
 def revoke(
-    principal: Principal, assertion_id: str, data: RevokeInput, store: Store, clock: Clock
+    principal: Principal,
+    assertion_id: str,
+    data: RevokeInput,
+    store: Store,
+    key_service: KeyService,
+    urls: PublicUrls,
+    clock: Clock,
 ) -> Assertion:
-    """Revoking twice is harmless: the first reason and time stand."""
+    """Revokes everywhere at once: hosted assertion, OB 2.0 list, OB 3.0 status list.
+
+    The re-signed status list and the assertion are stored in one transaction, so no verifier
+    ever sees one without the other. Revoking twice is harmless: the first reason stands.
+    """
     assertion = get_owned_assertion(principal, assertion_id, store)
-    if assertion.revoked:
-        return assertion
-    revoked = assertion.model_copy(
-        update={"revoked": True, "revocation_reason": data.reason, "revoked_at": clock.now()}
+    for _ in range(5):
+        if assertion.revoked:
+            return assertion
+        revoked = assertion.model_copy(
+            update={"revoked": True, "revocation_reason": data.reason, "revoked_at": clock.now()}
+        )
+        try:
+            store.revoke(revoked, _revoked_status(assertion, store, key_service, urls, clock))
+        except ConcurrentUpdate:
+            assertion = get_owned_assertion(principal, assertion_id, store)
+            continue
+        return revoked
+    raise ServiceUnavailable("the status list is busy; please retry")
+
+
+def _revoked_status(
+    assertion: Assertion, store: Store, key_service: KeyService, urls: PublicUrls, clock: Clock
+) -> StatusList | None:
+    if assertion.status_list is None or assertion.status_index is None:
+        return None
+    current = store.get_status_list(assertion.issuer_id, assertion.status_list)
+    if current is None:
+        raise ServiceUnavailable("the status list is missing; please retry")
+    revoked = current.revoked | {assertion.status_index}
+    credential = signed_list(
+        assertion.issuer_id,
+        current.number,
+        revoked,
+        load_keys(assertion.issuer_id, store),
+        urls,
+        key_service,
+        clock,
     )
-    return store.mark_revoked(revoked)
+    return StatusList(assertion.issuer_id, current.number, revoked, current.version + 1, credential)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import uuid
 
 from ..domain import apikeys
-from ..domain.errors import NotFound
+from ..domain.errors import Conflict, NotFound
 from ..domain.images import BadgeImage, read_badge_image
+from ..domain.keys import ALGORITHMS_AT_CREATION, SigningKey
 from ..domain.models import ApiKey, ApiKeyInput, Issuer, IssuerInput, StoredImage
-from ..ports import BlobStore, Clock, Store
+from ..domain.urls import PublicUrls
+from ..ports import BlobStore, Clock, ConcurrentUpdate, KeyService, StatusList, Store
 from .auth import Principal, require_admin, require_issuer
+from .signing import IssuerKeys, create_key_set, discard
+from .status import signed_list
 
 
 def store_image(blobs: BlobStore, prefix: str, image: BadgeImage) -> StoredImage:
@@ -19,28 +23,74 @@ def store_image(blobs: BlobStore, prefix: str, image: BadgeImage) -> StoredImage
 
 
 def create_issuer(
-    principal: Principal, data: IssuerInput, store: Store, blobs: BlobStore, clock: Clock
+    principal: Principal,
+    data: IssuerInput,
+    store: Store,
+    blobs: BlobStore,
+    key_service: KeyService,
+    urls: PublicUrls,
+    clock: Clock,
 ) -> Issuer:
+    """The issuer, its signing keys and its signed, empty status list: all or nothing."""
     require_admin(principal)
     image = read_badge_image(data.image) if data.image else None
     issuer_id = str(uuid.uuid4())
-    stored = store_image(blobs, f"issuers/{issuer_id}", image) if image else None
-    issuer = Issuer(
+    draft = Issuer(
         id=issuer_id,
         name=data.name,
         url=str(data.url),
         email=data.email,
         description=data.description,
-        image=stored,
         created_at=clock.now(),
     )
+    keys, created = create_key_set(draft, key_service, clock.now())
+    stored = None
     try:
-        store.put_issuer(issuer)
+        status = StatusList(
+            issuer_id=issuer_id,
+            number=1,
+            revoked=frozenset(),
+            version=1,
+            credential=signed_list(
+                issuer_id, 1, frozenset(), IssuerKeys(keys), urls, key_service, clock
+            ),
+        )
+        stored = store_image(blobs, f"issuers/{issuer_id}", image) if image else None
+        issuer = draft.model_copy(update={"image": stored, "key_count": len(keys)})
+        store.create_issuer(issuer, keys, status)
     except Exception:
+        discard(created, key_service)
         if stored:
             blobs.delete_public(stored.key)
         raise
     return issuer
+
+
+def list_keys(principal: Principal, issuer_id: str, store: Store) -> list[SigningKey]:
+    get_issuer(principal, issuer_id, store)
+    return store.list_keys(issuer_id)
+
+
+def rotate_keys(
+    principal: Principal, issuer_id: str, store: Store, key_service: KeyService, clock: Clock
+) -> list[SigningKey]:
+    """New keys sign from now on; old ones stay published so every badge keeps verifying."""
+    issuer = get_issuer(principal, issuer_id, store)
+    current = [key for key in store.list_keys(issuer_id) if key.active]
+    new_keys, created = create_key_set(issuer, key_service, clock.now())
+    retired = [key.model_copy(update={"active": False}) for key in current]
+    rotated = issuer.model_copy(
+        update={"key_count": issuer.key_count + len(ALGORITHMS_AT_CREATION)}
+    )
+    try:
+        store.rotate_keys(rotated, retired, new_keys)
+    except ConcurrentUpdate as exc:
+        discard(created, key_service)
+        raise Conflict("another key rotation for this issuer happened meanwhile") from exc
+    except Exception:
+        discard(created, key_service)
+        raise
+    return store.list_keys(issuer_id)
 
 
 def get_issuer(principal: Principal, issuer_id: str, store: Store) -> Issuer:

@@ -1,0 +1,79 @@
+"""Bitstring Status Lists: allocating a random index per credential, re-signing on revocation."""
+
+from __future__ import annotations
+
+import contextlib
+
+from ..domain import dataintegrity, statuslist
+from ..domain.errors import ServiceUnavailable
+from ..domain.keys import Algorithm
+from ..domain.models import Issuer
+from ..domain.urls import PublicUrls
+from ..ports import Clock, ConcurrentUpdate, KeyService, StatusList, Store
+from .signing import IssuerKeys, key_service_errors, load_keys, signer
+
+TTL_MS = 5 * 60 * 1000  # verifiers may cache a list this long; Cache-Control says the same
+TRIES_PER_LIST = 8  # random picks before a crowded list is left for a fresh one
+
+
+def signed_list(
+    issuer_id: str,
+    number: int,
+    revoked: frozenset[int],
+    keys: IssuerKeys,
+    urls: PublicUrls,
+    key_service: KeyService,
+    clock: Clock,
+) -> dict[str, object]:
+    """The list credential, signed by the issuer's DID with its current Ed25519 key."""
+    key = keys.active(Algorithm.ED25519)
+    did = urls.did(issuer_id)
+    unsigned = statuslist.status_list_credential(
+        list_url=urls.status_list(issuer_id, number),
+        issuer=did,
+        purpose="revocation",
+        encoded_list=statuslist.encode_list(revoked),
+        valid_from=clock.now(),
+        ttl_ms=TTL_MS,
+    )
+    with key_service_errors():
+        return dataintegrity.add_proof(
+            unsigned,
+            verification_method=f"{did}#{key.key_id}",
+            created=clock.now(),
+            sign=signer(key_service, key),
+        )
+
+
+def allocate_index(
+    issuer: Issuer, store: Store, urls: PublicUrls, key_service: KeyService, clock: Clock
+) -> tuple[int, int]:
+    """(list number, index): a random free index, moving to a fresh list when one is crowded."""
+    for _ in range(4):
+        number = issuer.status_list
+        for _ in range(TRIES_PER_LIST):
+            index = statuslist.random_index()
+            if store.reserve_status_index(issuer.id, number, index):
+                return number, index
+        fresh = StatusList(
+            issuer_id=issuer.id,
+            number=number + 1,
+            revoked=frozenset(),
+            version=1,
+            credential=signed_list(
+                issuer.id,
+                number + 1,
+                frozenset(),
+                load_keys(issuer.id, store),
+                urls,
+                key_service,
+                clock,
+            ),
+        )
+        with contextlib.suppress(ConcurrentUpdate):  # another request opened it first: use theirs
+            store.open_status_list(issuer.model_copy(update={"status_list": number + 1}), fresh)
+        reread = store.get_issuer(issuer.id)
+        if reread is None:
+            break
+        issuer = reread
+    raise ServiceUnavailable("could not allocate a status list entry; please retry")
