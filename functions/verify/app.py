@@ -8,11 +8,11 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from badgehub.domain.errors import NotFound
+from badgehub.domain.statuslist import TTL_MS
 from badgehub.runtime import wiring
 from badgehub.runtime.http import install_error_table, json_response, logger, public_urls
 from badgehub.usecases import public
 from badgehub.usecases.public import PublicDocument
-from badgehub.usecases.status import TTL_MS
 
 app = APIGatewayHttpResolver()
 install_error_table(app)

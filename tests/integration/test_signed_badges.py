@@ -221,3 +221,33 @@ def test_public_key_documents_and_jwks(api: Api, tenant: Tenant) -> None:
         "/assertions/x/credential",
     ):
         assert api.call("GET", path).status == 404, path
+
+
+def test_credential_passes_the_1edtech_json_schema_and_defines_every_term(
+    api: Api, tenant: Tenant
+) -> None:
+    from importlib.resources import files
+
+    import jsonschema
+
+    from badgehub.domain import jsonld
+
+    credential = _get(
+        api,
+        _issue(
+            api,
+            tenant,
+            evidence=[{"url": "https://portfolio.example/ada", "narrative": "Built a thing."}],
+            narrative="With distinction.",
+            expires="2099-01-01T00:00:00Z",
+        )["links"]["credential"],
+    ).json()
+    schema_file = (
+        files("badgehub") / "data" / "schemas" / "ob_v3p0_achievementcredential_schema.json"
+    )
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    assert [e.message for e in validator.iter_errors(credential)] == []
+    assert jsonld.undefined_terms(credential) == []
+    broken = {**credential, "credentialSubject": {"type": ["AchievementSubject"]}}
+    assert list(validator.iter_errors(broken))

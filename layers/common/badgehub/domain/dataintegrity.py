@@ -7,12 +7,23 @@ import hashlib
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from . import jsonld, multibase
+from . import multibase
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+
+def _jsonld() -> ModuleType:
+    """pyld (and the requests it imports) costs ~90 ms: only code that proves or checks pays."""
+    from . import jsonld
+
+    return jsonld
+
 
 Signer = Callable[[bytes], bytes]
 """Raw Ed25519 signature of the given bytes; private keys stay in the key service."""
@@ -50,11 +61,11 @@ def add_proof(
         "proofPurpose": proof_purpose,
     }
     try:
-        undefined = jsonld.undefined_terms(document)
+        undefined = _jsonld().undefined_terms(document)
         if undefined:
             raise ValueError(f"terms the document's contexts do not define: {undefined}")
         data = hash_data({**options, "@context": document["@context"]}, document)
-    except jsonld.JsonLdError as exc:
+    except _jsonld().JsonLdError as exc:
         raise ValueError(f"the document is not JSON-LD we can sign: {exc.args[0]}") from exc
     signature = sign(data)
     if len(signature) != _SIGNATURE_BYTES:
@@ -66,8 +77,8 @@ def add_proof(
 
 def hash_data(proof_config: dict[str, Any], unsecured_document: dict[str, Any]) -> bytes:
     """sha256(canonical proof configuration) || sha256(canonical document), in that order."""
-    return _sha256(jsonld.canonicalize(proof_config)) + _sha256(
-        jsonld.canonicalize(unsecured_document)
+    return _sha256(_jsonld().canonicalize(proof_config)) + _sha256(
+        _jsonld().canonicalize(unsecured_document)
     )
 
 
@@ -91,10 +102,14 @@ def verify_proof(
     try:
         key = ed25519.Ed25519PublicKey.from_public_bytes(public_key)
         signature = multibase.decode_multibase(proof["proofValue"])
-        if inputs is None or len(signature) != _SIGNATURE_BYTES or jsonld.undefined_terms(document):
+        if (
+            inputs is None
+            or len(signature) != _SIGNATURE_BYTES
+            or _jsonld().undefined_terms(document)
+        ):
             return False
         key.verify(signature, hash_data(*inputs))
-    except (InvalidSignature, jsonld.JsonLdError, ValueError, TypeError):
+    except (InvalidSignature, _jsonld().JsonLdError, ValueError, TypeError):
         return False
     return True
 

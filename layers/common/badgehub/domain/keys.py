@@ -1,4 +1,7 @@
-"""Issuer signing keys: what is stored about each (never the private part) and its public forms."""
+"""Issuer signing keys: what is stored about each (never the private part) and its public forms.
+
+cryptography is imported inside the functions that need it, so reading a key record is cheap.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from pydantic import BaseModel, ConfigDict
 
 
@@ -43,10 +44,14 @@ def key_id(number: int) -> str:
 
 
 def load_public_key(pem: str) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
     return serialization.load_pem_public_key(pem.encode("ascii"))
 
 
 def public_pem_from_der(der: bytes) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     key = serialization.load_der_public_key(der)
     return key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -54,6 +59,9 @@ def public_pem_from_der(der: bytes) -> str:
 
 
 def raw_ed25519(pem: str) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
     key = load_public_key(pem)
     if not isinstance(key, ed25519.Ed25519PublicKey):
         raise ValueError("not an Ed25519 public key")
@@ -61,6 +69,9 @@ def raw_ed25519(pem: str) -> bytes:
 
 
 def compressed_p256(pem: str) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     key = load_public_key(pem)
     if not isinstance(key, ec.EllipticCurvePublicKey):
         raise ValueError("not an EC public key")
@@ -78,6 +89,9 @@ def _b64url(data: bytes) -> str:
 
 def public_jwk(key: SigningKey) -> dict[str, str]:
     """The public key as a JWK (RFC 7517), with `alg` and `use` so clients need not guess."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
     public = load_public_key(key.public_key_pem)
     jwk: dict[str, str]
     if isinstance(public, rsa.RSAPublicKey):

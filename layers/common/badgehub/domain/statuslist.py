@@ -14,6 +14,7 @@ from typing import Any
 
 from .ob2 import iso
 
+TTL_MS = 5 * 60 * 1000  # how long verifiers may cache our lists; Cache-Control says the same
 MIN_ENTRIES = 131_072  # 16 KiB of bits: the spec's minimum, so one list hides many holders
 MAX_DECODED_BYTES = 16 * 1024 * 1024  # far above any real list; refuses gzip bombs
 CONTEXT = "https://www.w3.org/ns/credentials/v2"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from ..adapters.dynamo_store import DynamoStore
-from ..adapters.keys import KmsKeyService, RoutingKeyService, SecretsManagerEd25519
 from ..adapters.s3_blobs import S3BlobStore
 from .settings import settings
+
+if TYPE_CHECKING:
+    from ..adapters.keys import RoutingKeyService
 
 
 class SystemClock:
@@ -28,6 +31,9 @@ def blobs() -> S3BlobStore:
 
 @cache
 def key_service() -> RoutingKeyService:
+    # Imported here: only functions that sign pay for the key adapters and cryptography.
+    from ..adapters.keys import KmsKeyService, RoutingKeyService, SecretsManagerEd25519
+
     config = settings()
     kms = KmsKeyService(sign_digest=config.kms_sign_digest)
     ed25519 = SecretsManagerEd25519() if config.ed25519_key_service == "secretsmanager" else kms

@@ -12,7 +12,6 @@ from ..domain.urls import PublicUrls
 from ..ports import Clock, ConcurrentUpdate, KeyService, StatusList, Store
 from .signing import IssuerKeys, key_service_errors, load_keys, signer
 
-TTL_MS = 5 * 60 * 1000  # verifiers may cache a list this long; Cache-Control says the same
 TRIES_PER_LIST = 8  # random picks before a crowded list is left for a fresh one
 
 
@@ -34,7 +33,7 @@ def signed_list(
         purpose="revocation",
         encoded_list=statuslist.encode_list(revoked),
         valid_from=clock.now(),
-        ttl_ms=TTL_MS,
+        ttl_ms=statuslist.TTL_MS,
     )
     with key_service_errors():
         return dataintegrity.add_proof(
