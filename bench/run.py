@@ -15,6 +15,7 @@ from pathlib import Path
 
 import requests
 
+from bench import bake_bench
 from devplatform import template
 from devplatform.process import running_platform
 
@@ -204,6 +205,7 @@ def main() -> int:
         )
     rows += platform_figures()
     rows += signing_figures()
+    rows += bake_bench.run()
     machine = f"Python {host.python_version()}, {os.cpu_count()} cores, {host.machine()}"
     lines = [
         "# Benchmark results",

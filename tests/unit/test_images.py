@@ -85,3 +85,25 @@ def test_oversized_and_empty_uploads_are_refused() -> None:
         images.read_badge_image("")
     with pytest.raises(InvalidInput):
         images.read_badge_image("data:image/png;base64,***not base64***")
+
+
+def test_large_pngs_are_scaled_down_once_and_small_ones_kept_byte_for_byte() -> None:
+    import io
+
+    from PIL import Image
+
+    large = images.read_badge_image(data_uri(png_bytes((3000, 1500))))
+    with Image.open(io.BytesIO(large.data)) as img:
+        assert img.size == (1024, 512)
+    small = png_bytes((300, 300))
+    assert images.read_badge_image(data_uri(small)).data == small
+    assert images.read_badge_image(data_uri(SVG)).data == SVG
+
+
+def test_svg_links_to_scripts_are_refused() -> None:
+    hostile = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        b'<a xlink:href="javascript:alert(1)"><circle r="5"/></a></svg>'
+    )
+    with pytest.raises(InvalidInput):
+        images.sniff_image(hostile)

@@ -19,5 +19,8 @@ class S3BlobStore:
             CacheControl="public, max-age=31536000, immutable",
         )
 
+    def get_public(self, key: str) -> bytes:
+        return aws.s3().get_object(Bucket=self._bucket, Key=key)["Body"].read()
+
     def delete_public(self, key: str) -> None:
         aws.s3().delete_object(Bucket=self._bucket, Key=key)

@@ -16,6 +16,7 @@ SVG = "image/svg+xml"
 EXTENSIONS = {PNG: "png", SVG: "svg"}
 MAX_IMAGE_BYTES = 1024 * 1024
 MAX_IMAGE_PIXELS = 4096 * 4096
+NORMAL_SIDE = 1024  # larger PNGs are scaled down once, at upload: badges are shown small
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _DATA_URI = re.compile(
     r"^data:(?P<type>[\w/+.-]+)?(?:;[\w-]+=[\w.-]+)*(?P<b64>;base64)?,(?P<data>.*)$", re.S
@@ -121,7 +122,32 @@ def _check_svg(raw: bytes, field: str) -> None:
             raise InvalidInput(f"SVG images may not contain <{tag}>", field=field)
         if any(name.lower().startswith("on") for name in element.attrib):
             raise InvalidInput("SVG images may not contain event handlers", field=field)
+        for name, value in element.attrib.items():
+            if name.rsplit("}", 1)[-1] == "href" and value.strip().lower().startswith(
+                ("javascript:", "data:text/html")
+            ):
+                raise InvalidInput("SVG images may not link to scripts", field=field)
+
+
+def normalise(image: BadgeImage) -> BadgeImage:
+    """PNGs over NORMAL_SIDE are scaled down and re-encoded without their text chunks.
+
+    Smaller PNGs and SVGs keep their exact bytes (baking later works on those bytes).
+    """
+    if image.content_type != PNG:
+        return image
+    from PIL import Image
+
+    with Image.open(io.BytesIO(image.data)) as img:
+        if max(img.size) <= NORMAL_SIDE:
+            return image
+        img.load()
+        converted = img.convert("RGBA") if img.mode not in ("RGB", "RGBA") else img.copy()
+    converted.thumbnail((NORMAL_SIDE, NORMAL_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    converted.save(out, format="PNG", optimize=True)
+    return BadgeImage(out.getvalue(), PNG)
 
 
 def read_badge_image(value: str, field: str = "image") -> BadgeImage:
-    return sniff_image(decode_image_field(value, field), field)
+    return normalise(sniff_image(decode_image_field(value, field), field))

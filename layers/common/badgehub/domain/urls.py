@@ -35,6 +35,12 @@ class PublicUrls:
     def ob2_signed(self, assertion_id: str) -> str:
         return f"{self.assertion(assertion_id)}/jws"
 
+    def baked(self, assertion_id: str) -> str:
+        return f"{self.assertion(assertion_id)}/baked"
+
+    def baked_credential(self, assertion_id: str) -> str:
+        return f"{self.credential(assertion_id)}/baked"
+
     # Open Badges 3.0 credentials
     def credential(self, assertion_id: str) -> str:
         return f"{self.assertion(assertion_id)}/credential"
