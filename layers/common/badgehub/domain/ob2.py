@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from .models import Assertion, BadgeClass, Issuer
+from .models import Alignment, Assertion, BadgeClass, Issuer
 from .urls import PublicUrls
 
 CONTEXT = "https://w3id.org/openbadges/v2"
@@ -84,18 +84,20 @@ def badge_class(badge: BadgeClass, urls: PublicUrls) -> JsonDict:
             "criteria": criteria,
             "issuer": urls.issuer(badge.issuer_id),
             "tags": list(badge.tags),
-            "alignment": [
-                _compact(
-                    {
-                        "targetName": a.target_name,
-                        "targetUrl": a.target_url,
-                        "targetDescription": a.target_description,
-                        "targetFramework": a.target_framework,
-                        "targetCode": a.target_code,
-                    }
-                )
-                for a in badge.alignments
-            ],
+            "alignment": [alignment(a) for a in badge.alignments],
+        }
+    )
+
+
+def alignment(a: Alignment) -> JsonDict:
+    """The alignment fields OB 2.0 and OB 3.0 share (3.0 adds a `type`)."""
+    return _compact(
+        {
+            "targetName": a.target_name,
+            "targetUrl": a.target_url,
+            "targetDescription": a.target_description,
+            "targetFramework": a.target_framework,
+            "targetCode": a.target_code,
         }
     )
 

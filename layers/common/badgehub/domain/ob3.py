@@ -8,7 +8,7 @@ from typing import Any
 from . import multibase
 from .keys import Algorithm, SigningKey, compressed_p256, raw_ed25519
 from .models import Assertion, BadgeClass, Issuer
-from .ob2 import iso
+from .ob2 import alignment, iso
 from .urls import PublicUrls
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -58,19 +58,7 @@ def achievement(badge: BadgeClass, urls: PublicUrls) -> JsonDict:
             "criteria": _compact({"id": badge.criteria_url, "narrative": badge.criteria_narrative}),
             "image": {"id": urls.asset(badge.image.key), "type": "Image"},
             "tag": list(badge.tags),
-            "alignment": [
-                _compact(
-                    {
-                        "type": ["Alignment"],
-                        "targetName": a.target_name,
-                        "targetUrl": a.target_url,
-                        "targetDescription": a.target_description,
-                        "targetFramework": a.target_framework,
-                        "targetCode": a.target_code,
-                    }
-                )
-                for a in badge.alignments
-            ],
+            "alignment": [{"type": ["Alignment"], **alignment(a)} for a in badge.alignments],
         }
     )
 
