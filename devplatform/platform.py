@@ -82,6 +82,8 @@ class LocalPlatform:
         # moto has no Ed25519 KMS keys and re-hashes DIGEST messages: the two local deviations.
         env["ED25519_KEY_SERVICE"] = "secretsmanager"
         env["KMS_SIGN_DIGEST"] = "false"
+        if self.ca_file:
+            env["VERIFY_EXTRA_CA_FILE"] = self.ca_file
         return env
 
     def stop(self) -> None:

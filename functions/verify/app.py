@@ -7,12 +7,11 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from badgehub.domain import baking
 from badgehub.domain.errors import NotFound
 from badgehub.domain.statuslist import TTL_MS
 from badgehub.runtime import wiring
 from badgehub.runtime.http import install_error_table, json_response, logger, public_urls
-from badgehub.usecases import downloads, public
+from badgehub.usecases import public
 from badgehub.usecases.public import PublicDocument
 
 app = APIGatewayHttpResolver()
@@ -108,9 +107,15 @@ def credential_jwt(assertion_id: str) -> Response[str]:
     return document_response(public.signed_form(assertion_id, "credential_jwt", wiring.store()))
 
 
-def download_response(version: baking.Version, assertion_id: str) -> Response[bytes]:
+def download_response(version: str, assertion_id: str) -> Response[bytes]:
+    # Imported on first download: the baker's parsers are not needed for documents.
+    from badgehub.domain.baking import Version
+    from badgehub.usecases import downloads
+
     fmt = app.current_event.get_query_string_value("format")
-    download = downloads.baked_badge(assertion_id, version, fmt, wiring.store(), wiring.blobs())
+    download = downloads.baked_badge(
+        assertion_id, Version(version), fmt, wiring.store(), wiring.blobs()
+    )
     headers = {
         "Content-Disposition": f'attachment; filename="{download.filename}"',
         "Cache-Control": "no-cache",  # revocation must stop downloads at once
@@ -122,12 +127,12 @@ def download_response(version: baking.Version, assertion_id: str) -> Response[by
 
 @app.get("/assertions/<assertion_id>/baked")
 def baked(assertion_id: str) -> Response[bytes]:
-    return download_response(baking.Version.OB2, assertion_id)
+    return download_response("ob2", assertion_id)
 
 
 @app.get("/assertions/<assertion_id>/credential/baked")
 def baked_credential(assertion_id: str) -> Response[bytes]:
-    return download_response(baking.Version.OB3, assertion_id)
+    return download_response("ob3", assertion_id)
 
 
 @logger.inject_lambda_context(clear_state=True)

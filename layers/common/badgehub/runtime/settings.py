@@ -18,6 +18,7 @@ class Settings(BaseModel):
     max_body_bytes: int = 2 * 1024 * 1024
     ed25519_key_service: str = "kms"  # or "secretsmanager" where KMS has no Ed25519 (moto)
     kms_sign_digest: bool = True  # moto re-hashes DIGEST messages, so locally we sign RAW
+    verify_extra_ca_file: str = ""  # the local platform's CA, so it can fetch its own https URLs
 
     def assets_base(self) -> str:
         if self.assets_base_url:
@@ -38,4 +39,5 @@ def settings() -> Settings:
         max_body_bytes=int(env.get("MAX_BODY_BYTES", str(2 * 1024 * 1024))),
         ed25519_key_service=env.get("ED25519_KEY_SERVICE", "kms"),
         kms_sign_digest=env.get("KMS_SIGN_DIGEST", "true").lower() == "true",
+        verify_extra_ca_file=env.get("VERIFY_EXTRA_CA_FILE", ""),
     )
