@@ -29,7 +29,14 @@ VC_VERIFIER := tests/conformance/vc_verifier/node_modules/.vc-verifier-installed
 $(VC_VERIFIER): tests/conformance/vc_verifier/package-lock.json tests/conformance/vc_verifier/install.sh
 	bash tests/conformance/vc_verifier/install.sh
 
-setup: $(VENV)/.installed $(OB2_VENV)/.installed $(VC_VERIFIER)
+CHROMIUM := /usr/bin/chromium
+
+# The browser tests drive Debian's chromium (Playwright cannot download its own browser here).
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "install chromium for the browser tests"; exit 1; }
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+setup: $(VENV)/.installed $(OB2_VENV)/.installed $(VC_VERIFIER) $(CHROMIUM)
 
 run: $(VENV)/.installed
 	PORT=$(PORT) $(BIN)/python -m devplatform
