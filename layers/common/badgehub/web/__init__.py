@@ -1,0 +1,1 @@
+"""Server-rendered pages for people: the verification page and the verify-any-badge form."""

@@ -1,0 +1,109 @@
+"""Renders the pages with Jinja2 (autoescape on: every value from a badge is untrusted)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from . import i18n
+
+SYMBOLS = {
+    "valid": "✓",
+    "revoked": "✗",
+    "invalid": "✗",
+    "expired": "⌛",
+    "not_yet_valid": "…",
+    "unverifiable": "?",
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    html: str
+    headers: dict[str, str]
+
+
+@cache
+def _environment() -> Any:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("badgehub.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def security_headers(nonce: str, image_origins: str) -> dict[str, str]:
+    """A strict CSP: no scripts at all, styles only by nonce, images from known places."""
+    return {
+        "Content-Security-Policy": (
+            "default-src 'none'; "
+            f"style-src 'nonce-{nonce}'; "
+            f"img-src 'self' https: data: {image_origins}; "
+            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+        "Cache-Control": "no-store",
+        "Vary": "Accept, Accept-Language",
+    }
+
+
+def _render(template: str, lang: str, image_origins: str, **context: Any) -> Page:
+    nonce = secrets.token_urlsafe(16)
+    html = _environment().get_template(template).render(
+        lang=lang, t=i18n.MESSAGES[lang], nonce=nonce, **context
+    )
+    return Page(html, security_headers(nonce, image_origins))
+
+
+def report_page(
+    report: dict[str, Any],
+    lang: str,
+    verify_url: str,
+    image_origins: str,
+    links: list[tuple[str, str]] | None = None,
+    recipient_name: str | None = None,
+) -> Page:
+    checks = [
+        {**check, "title": i18n.check_title(str(check["name"]), lang)}
+        for check in report.get("checks", [])
+    ]
+    return _render(
+        "report.html",
+        lang,
+        image_origins,
+        verdict=report["verdict"],
+        symbol=SYMBOLS.get(report["verdict"], "?"),
+        summary=report.get("summary"),
+        checks=checks,
+        links=links or [],
+        verify_url=verify_url,
+        recipient_name=recipient_name,
+    )
+
+
+def verify_form_page(
+    lang: str,
+    verify_url: str,
+    image_origins: str,
+    error: str | None = None,
+    text: str | None = None,
+    url: str | None = None,
+    email: str | None = None,
+) -> Page:
+    return _render(
+        "verify.html",
+        lang,
+        image_origins,
+        verify_url=verify_url,
+        error=error,
+        text=text,
+        url=url,
+        email=email,
+    )
