@@ -6,6 +6,7 @@ import base64
 import importlib.util
 import re
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -77,8 +78,9 @@ class Gateway:
 
     def __init__(self) -> None:
         self._routes = [_compile(r) for r in template.routes()]
-        self._handlers: dict[str, Handler] = {}
         self._functions = {f.logical_id: f for f in template.functions()}
+        self._handlers: dict[str, Handler] = {}
+        self._invocation = threading.Lock()
 
     def handler(self, logical_id: str) -> Handler:
         if logical_id not in self._handlers:
@@ -106,7 +108,10 @@ class Gateway:
         route, params = matched
         event = build_event(request, route, params)
         context = LambdaContext(function_name=route.function)
-        return self.handler(route.function)(event, context)
+        # Lambda runs one invocation per process at a time; Powertools relies on that (it keeps
+        # the current event in a class attribute), so the local gateway runs one at a time too.
+        with self._invocation:
+            return self.handler(route.function)(event, context)
 
 
 def build_event(

@@ -7,12 +7,36 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from badgehub.domain.errors import NotFound
+from badgehub.domain.errors import DomainError, InvalidInput, NotFound
 from badgehub.domain.statuslist import TTL_MS
+from badgehub.domain.verification import Report
 from badgehub.runtime import wiring
-from badgehub.runtime.http import install_error_table, json_response, logger, public_urls
+from badgehub.runtime.forms import FormData, parse_multipart
+from badgehub.runtime.http import (
+    install_error_table,
+    json_body,
+    json_object,
+    json_response,
+    logger,
+    public_urls,
+    raw_body,
+    status_for,
+)
+from badgehub.runtime.settings import settings
+from badgehub.runtime.views import VerifyRequest
 from badgehub.usecases import public
+from badgehub.usecases.own_documents import OwnDocumentsFetcher
 from badgehub.usecases.public import PublicDocument
+from badgehub.usecases.verify import (
+    BakedImage,
+    CompactToken,
+    CredentialJson,
+    Url,
+    VerifySubject,
+    verify,
+)
+from badgehub.web import i18n, pages
+from badgehub.web.verify_views import page_report
 
 app = APIGatewayHttpResolver()
 install_error_table(app)
@@ -88,8 +112,125 @@ def badge_class(badge_id: str) -> Response[str]:
 
 @app.get("/assertions/<assertion_id>")
 def assertion(assertion_id: str) -> Response[str]:
+    """JSON-LD for software; the verification page for a browser, on the same URL."""
     urls = public_urls(app)
+    if wants_html():
+        public.assertion_document(assertion_id, wiring.store(), urls)  # 404 for unknown ids
+        return verification_page(Url(urls.assertion(assertion_id)), None, links_for(assertion_id))
     return document_response(public.assertion_document(assertion_id, wiring.store(), urls))
+
+
+def wants_html() -> bool:
+    accept = (app.current_event.headers.get("accept") or "").lower()
+    return "text/html" in accept and "json" not in accept.split("text/html")[0]
+
+
+def language() -> str:
+    return i18n.choose(
+        app.current_event.get_query_string_value("lang"),
+        app.current_event.headers.get("accept-language"),
+    )
+
+
+def links_for(assertion_id: str) -> list[tuple[str, str]]:
+    urls = public_urls(app)
+    return [
+        ("Open Badges 2.0 (JSON-LD)", urls.assertion(assertion_id)),
+        ("Open Badges 2.0 signed (JWS)", urls.ob2_signed(assertion_id)),
+        ("Open Badges 3.0 credential", urls.credential(assertion_id)),
+        ("Open Badges 3.0 VC-JWT", urls.credential_jwt(assertion_id)),
+    ]
+
+
+def html_response(page: pages.Page, status: int = 200) -> Response[str]:
+    return Response(status, "text/html; charset=utf-8", page.html, page.headers)
+
+
+def run_verification(subject: VerifySubject, email: str | None) -> Report:
+    urls = public_urls(app)
+    fetcher = OwnDocumentsFetcher(wiring.store(), urls, wiring.fetcher(urls.base))
+    return verify(subject, fetcher, wiring.clock().now(), email, urls.base)
+
+
+def verification_page(
+    subject: VerifySubject, email: str | None, links: list[tuple[str, str]] | None = None
+) -> Response[str]:
+    report = run_verification(subject, email)
+    page = pages.report_page(
+        page_report(report),
+        language(),
+        public_urls(app).base + "/verify",
+        image_origins(),
+        links,
+    )
+    return html_response(page)
+
+
+def image_origins() -> str:
+    """Badge images may live on the assets host (a bucket or CDN), not only on https: URLs."""
+    assets = settings().assets_base()
+    return assets.split("/", 3)[0] + "//" + assets.split("/", 3)[2]
+
+
+@app.get("/verify")
+def verify_form() -> Response[str]:
+    urls = public_urls(app)
+    return html_response(pages.verify_form_page(language(), urls.base + "/verify", image_origins()))
+
+
+@app.post("/verify")
+def verify_form_submit() -> Response[str]:
+    """The form: an uploaded image, pasted text or a URL; errors come back on the form."""
+    urls = public_urls(app)
+    form = parse_multipart(raw_body(app), app.current_event.headers.get("content-type"))
+    email = form.fields.get("email") or None
+    try:
+        return verification_page(subject_from_form(form), email)
+    except DomainError as error:
+        page = pages.verify_form_page(
+            language(),
+            urls.base + "/verify",
+            image_origins(),
+            error=error.message,
+            text=form.fields.get("text"),
+            url=form.fields.get("url"),
+            email=email,
+        )
+        return html_response(page, status_for(error))
+
+
+def subject_from_form(form: FormData) -> VerifySubject:
+    if form.files.get("file"):
+        return BakedImage(form.files["file"])
+    text = form.fields.get("text", "")
+    if text.startswith("{"):
+        return CredentialJson(json_object(text.encode(), "text"))
+    if text:
+        return CompactToken(text)
+    if form.fields.get("url"):
+        return Url(form.fields["url"])
+    raise InvalidInput("choose an image, paste a badge or give its web address", field="file")
+
+
+@app.post("/v1/verify")
+def verify_api() -> Response[str]:
+    """JSON (`credential`, `jws` or `url`) or a baked image as the raw body."""
+    content_type = (app.current_event.headers.get("content-type") or "").split(";")[0].strip()
+    email = app.current_event.get_query_string_value("recipient")
+    if content_type in ("image/png", "image/svg+xml"):
+        subject: VerifySubject = BakedImage(raw_body(app))
+    else:
+        body = json_body(app, VerifyRequest)
+        email = body.recipient or email
+        if body.credential is not None:
+            subject = CredentialJson(body.credential)
+        elif body.jws:
+            subject = CompactToken(body.jws)
+        elif body.url:
+            subject = Url(body.url)
+        else:
+            raise InvalidInput("give one of credential, jws or url", field="credential")
+    return json_response(200, run_verification(subject, email).to_json())
 
 
 @app.get("/assertions/<assertion_id>/jws")

@@ -122,13 +122,18 @@ def json_body(app: APIGatewayHttpResolver, model: type[M], *, optional: bool = F
         "+json"
     ):
         raise UnsupportedMediaType("send the body as application/json", field="Content-Type")
+    return model.model_validate(json_object(data, "body"))
+
+
+def json_object(data: bytes, field: str) -> dict[str, Any]:
+    """Strict JSON (no NaN/Infinity) with an object at the top."""
     try:
         parsed = json.loads(data, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput("the body is not valid JSON", field="body") from exc
+        raise InvalidInput(f"{field} is not valid JSON", field=field) from exc
     if not isinstance(parsed, dict):
-        raise InvalidInput("the body must be a JSON object", field="body")
-    return model.model_validate(parsed)
+        raise InvalidInput(f"{field} must be a JSON object", field=field)
+    return parsed
 
 
 def public_urls(app: APIGatewayHttpResolver) -> PublicUrls:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ..domain.keys import Algorithm, SigningKey
 from ..domain.models import ApiKey, Assertion, BadgeClass, Issuer
 from ..domain.ob2 import iso
@@ -100,3 +102,14 @@ def assertion_view(assertion: Assertion, badge: BadgeClass, urls: PublicUrls) ->
             "baked_credential": urls.baked_credential(assertion.id),
         },
     }
+
+
+class VerifyRequest(BaseModel):
+    """POST /v1/verify: one of `credential`, `jws` or `url`; `recipient` optionally."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    credential: dict[str, Any] | None = None
+    jws: str | None = Field(default=None, max_length=200_000)
+    url: str | None = Field(default=None, max_length=2000)
+    recipient: str | None = Field(default=None, max_length=254)

@@ -11,6 +11,7 @@ from ..adapters.s3_blobs import S3BlobStore
 from .settings import settings
 
 if TYPE_CHECKING:
+    from ..adapters.http_fetcher import SafeHttpFetcher
     from ..adapters.keys import RoutingKeyService
 
 
@@ -40,6 +41,23 @@ def key_service() -> RoutingKeyService:
     return RoutingKeyService(kms, ed25519)
 
 
+@cache
+def fetcher(own_base_url: str) -> SafeHttpFetcher:
+    """Safe fetching for verification; our own host is allowed even on a private address
+    (the local platform), and over http only when the platform itself runs on http."""
+    from urllib.parse import urlsplit
+
+    from ..adapters.http_fetcher import SafeHttpFetcher
+
+    own = urlsplit(own_base_url)
+    own_host = own.netloc.lower()
+    return SafeHttpFetcher(
+        allow_http_hosts={own_host} if own.scheme == "http" else set(),
+        extra_ca_file=settings().verify_extra_ca_file or None,
+        allowed_private_hosts={own_host},
+    )
+
+
 def clock() -> SystemClock:
     return SystemClock()
 
@@ -52,4 +70,5 @@ def reset() -> None:
     store.cache_clear()
     blobs.cache_clear()
     key_service.cache_clear()
+    fetcher.cache_clear()
     aws.reset()

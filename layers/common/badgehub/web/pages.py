@@ -56,8 +56,10 @@ def security_headers(nonce: str, image_origins: str) -> dict[str, str]:
 
 def _render(template: str, lang: str, image_origins: str, **context: Any) -> Page:
     nonce = secrets.token_urlsafe(16)
-    html = _environment().get_template(template).render(
-        lang=lang, t=i18n.MESSAGES[lang], nonce=nonce, **context
+    html = (
+        _environment()
+        .get_template(template)
+        .render(lang=lang, t=i18n.MESSAGES[lang], nonce=nonce, **context)
     )
     return Page(html, security_headers(nonce, image_origins))
 
