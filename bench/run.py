@@ -11,7 +11,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -101,6 +103,68 @@ def platform_figures(gets: int = 300, issues: int = 60) -> list[tuple[str, str, 
                 "all four forms signed per badge",
             )
         )
+        rows += verification_figures(session, info, issue(issues + 1))
+    return rows
+
+
+def _per_second(run: Callable[[], object], rounds: int) -> float:
+    run()
+    start = time.perf_counter()
+    for _ in range(rounds):
+        run()
+    return rounds / (time.perf_counter() - start)
+
+
+def verification_figures(
+    session: requests.Session, info: dict[str, Any], issued: dict[str, Any]
+) -> list[tuple[str, str, str]]:
+    """POST /v1/verify per format next to the 1EdTech validator on the same badges."""
+    links = issued["links"]
+    verify_url = f"{info['base_url']}/v1/verify"
+    token = session.get(links["ob2_signed"]).text
+    subjects = {
+        "OB 2.0 hosted": {"url": links["assertion"]},
+        "OB 2.0 signed (JWS)": {"jws": token},
+        "OB 3.0 Data Integrity": {"credential": session.get(links["credential"]).json()},
+        "OB 3.0 VC-JWT": {"jws": session.get(links["credential_jwt"]).text},
+    }
+    validator_inputs = {"OB 2.0 hosted": links["assertion"], "OB 2.0 signed (JWS)": token}
+    python = ROOT / ".venv-ob2validator" / "bin" / "python"
+    script = ROOT / "tests" / "conformance" / "ob2_validator" / "run_validator.py"
+    env = {**os.environ, "REQUESTS_CA_BUNDLE": str(info["ca_file"])}
+    rows = []
+    for name, body in subjects.items():
+        ours = _per_second(
+            lambda body=body: session.post(verify_url, json=body).raise_for_status(), 30
+        )
+        comparison = ""
+        if name in validator_inputs and python.exists():
+            command = [str(python), str(script), validator_inputs[name]]
+            theirs = _per_second(
+                lambda command=command: subprocess.run(
+                    command, env=env, capture_output=True, check=True
+                ),
+                3,
+            )
+            comparison = (
+                f"{ours / theirs:.0f}x the 1EdTech validator "
+                f"({theirs:.2f}/s, its process start included)"
+            )
+        rows.append((f"verify {name} via POST /v1/verify", f"{ours:.1f}/s", comparison))
+    html = {"Accept": "text/html"}
+    samples = []
+    for _ in range(30):
+        start = time.perf_counter()
+        session.get(links["assertion"], headers=html).raise_for_status()
+        samples.append((time.perf_counter() - start) * 1000)
+    p50, p95, _ = _percentiles(samples)
+    rows.append(
+        (
+            "verification page (GET assertion as text/html), p50 / p95",
+            f"{p50:.1f} / {p95:.1f} ms",
+            "server time on the local platform",
+        )
+    )
     return rows
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from badgehub.domain.errors import DomainError, InvalidInput, NotFound
 from badgehub.domain.statuslist import TTL_MS
-from badgehub.domain.verification import Report
 from badgehub.runtime import wiring
-from badgehub.runtime.forms import FormData, parse_multipart
 from badgehub.runtime.http import (
     install_error_table,
     json_body,
@@ -23,20 +21,17 @@ from badgehub.runtime.http import (
     status_for,
 )
 from badgehub.runtime.settings import settings
-from badgehub.runtime.views import VerifyRequest
 from badgehub.usecases import public
-from badgehub.usecases.own_documents import OwnDocumentsFetcher
 from badgehub.usecases.public import PublicDocument
-from badgehub.usecases.verify import (
-    BakedImage,
-    CompactToken,
-    CredentialJson,
-    Url,
-    VerifySubject,
-    verify,
-)
-from badgehub.web import i18n, pages
-from badgehub.web.verify_views import page_report
+
+if TYPE_CHECKING:
+    from badgehub.domain.verification import Report
+    from badgehub.runtime.forms import FormData
+    from badgehub.usecases.verify import VerifySubject
+    from badgehub.web.pages import Page
+
+# The verification engine, pyld and Jinja2 load on the first verification or page, not for
+# every public document: documents are most of this function's traffic.
 
 app = APIGatewayHttpResolver()
 install_error_table(app)
@@ -115,6 +110,8 @@ def assertion(assertion_id: str) -> Response[str]:
     """JSON-LD for software; the verification page for a browser, on the same URL."""
     urls = public_urls(app)
     if wants_html():
+        from badgehub.usecases.verify import Url
+
         public.assertion_document(assertion_id, wiring.store(), urls)  # 404 for unknown ids
         return verification_page(Url(urls.assertion(assertion_id)), None, links_for(assertion_id))
     return document_response(public.assertion_document(assertion_id, wiring.store(), urls))
@@ -126,6 +123,8 @@ def wants_html() -> bool:
 
 
 def language() -> str:
+    from badgehub.web import i18n
+
     return i18n.choose(
         app.current_event.get_query_string_value("lang"),
         app.current_event.headers.get("accept-language"),
@@ -142,11 +141,14 @@ def links_for(assertion_id: str) -> list[tuple[str, str]]:
     ]
 
 
-def html_response(page: pages.Page, status: int = 200) -> Response[str]:
+def html_response(page: Page, status: int = 200) -> Response[str]:
     return Response(status, "text/html; charset=utf-8", page.html, page.headers)
 
 
 def run_verification(subject: VerifySubject, email: str | None) -> Report:
+    from badgehub.usecases.own_documents import OwnDocumentsFetcher
+    from badgehub.usecases.verify import verify
+
     urls = public_urls(app)
     fetcher = OwnDocumentsFetcher(wiring.store(), urls, wiring.fetcher(urls.base))
     return verify(subject, fetcher, wiring.clock().now(), email, urls.base)
@@ -155,6 +157,9 @@ def run_verification(subject: VerifySubject, email: str | None) -> Report:
 def verification_page(
     subject: VerifySubject, email: str | None, links: list[tuple[str, str]] | None = None
 ) -> Response[str]:
+    from badgehub.web import pages
+    from badgehub.web.verify_views import page_report
+
     report = run_verification(subject, email)
     page = pages.report_page(
         page_report(report),
@@ -174,6 +179,8 @@ def image_origins() -> str:
 
 @app.get("/verify")
 def verify_form() -> Response[str]:
+    from badgehub.web import pages
+
     urls = public_urls(app)
     return html_response(pages.verify_form_page(language(), urls.base + "/verify", image_origins()))
 
@@ -181,6 +188,9 @@ def verify_form() -> Response[str]:
 @app.post("/verify")
 def verify_form_submit() -> Response[str]:
     """The form: an uploaded image, pasted text or a URL; errors come back on the form."""
+    from badgehub.runtime.forms import parse_multipart
+    from badgehub.web import pages
+
     urls = public_urls(app)
     form = parse_multipart(raw_body(app), app.current_event.headers.get("content-type"))
     email = form.fields.get("email") or None
@@ -200,6 +210,8 @@ def verify_form_submit() -> Response[str]:
 
 
 def subject_from_form(form: FormData) -> VerifySubject:
+    from badgehub.usecases.verify import BakedImage, CompactToken, CredentialJson, Url
+
     if form.files.get("file"):
         return BakedImage(form.files["file"])
     text = form.fields.get("text", "")
@@ -215,6 +227,9 @@ def subject_from_form(form: FormData) -> VerifySubject:
 @app.post("/v1/verify")
 def verify_api() -> Response[str]:
     """JSON (`credential`, `jws` or `url`) or a baked image as the raw body."""
+    from badgehub.runtime.views import VerifyRequest
+    from badgehub.usecases.verify import BakedImage, CompactToken, CredentialJson, Url
+
     content_type = (app.current_event.headers.get("content-type") or "").split(";")[0].strip()
     email = app.current_event.get_query_string_value("recipient")
     if content_type in ("image/png", "image/svg+xml"):
