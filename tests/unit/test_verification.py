@@ -466,6 +466,23 @@ def test_a_credential_breaking_the_schema_is_invalid() -> None:
 
 
 def test_a_proof_type_we_cannot_check_is_unverifiable_not_invalid() -> None:
+    other = credential()
+    other["proof"] = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "ecdsa-rdfc-2019",
+        "created": "2026-01-10T09:00:00Z",
+        "verificationMethod": did_key_method(ISSUER_KEY),
+        "proofPurpose": "assertionMethod",
+        "proofValue": "z3FXQ",
+    }
+
+    report = run(CredentialJson(other))
+
+    assert report.verdict is Verdict.UNVERIFIABLE
+    assert any("ecdsa-rdfc-2019" in message for message in report.warnings)
+
+
+def test_a_broken_legacy_ed25519signature2020_proof_is_invalid() -> None:
     legacy = credential()
     legacy["@context"] = [*legacy["@context"], "https://w3id.org/security/suites/ed25519-2020/v1"]
     legacy["proof"] = {
@@ -476,10 +493,7 @@ def test_a_proof_type_we_cannot_check_is_unverifiable_not_invalid() -> None:
         "proofValue": "z3FXQ",
     }
 
-    report = run(CredentialJson(legacy))
-
-    assert report.verdict is Verdict.UNVERIFIABLE
-    assert any("Ed25519Signature2020" in message for message in report.warnings)
+    assert run(CredentialJson(legacy)).verdict is Verdict.INVALID
 
 
 def test_an_expired_credential_is_expired() -> None:

@@ -89,7 +89,8 @@ def _sha256(canonical: str) -> bytes:
 def verify_proof(
     document: dict[str, Any], public_key: bytes, *, proof_purpose: str = "assertionMethod"
 ) -> bool:
-    """True only for one intact eddsa-rdfc-2022 proof by this raw Ed25519 public key.
+    """True only for one intact eddsa-rdfc-2022 (or legacy Ed25519Signature2020) proof by
+    this raw Ed25519 public key.
 
     Never raises on untrusted input: a malformed proof, a key that is not Ed25519, a context
     we do not ship, or a term the contexts leave undefined (it would be unsigned) is False.
@@ -130,11 +131,20 @@ def _verification_inputs(
     return options, unsecured
 
 
+LEGACY_PROOF_TYPE = "Ed25519Signature2020"
+"""The older suite many badges in circulation carry: same RDFC + SHA-256 + Ed25519 hashing."""
+
+
+def is_supported(proof: dict[str, Any]) -> bool:
+    if proof.get("type") == PROOF_TYPE:
+        return proof.get("cryptosuite") == CRYPTOSUITE
+    return proof.get("type") == LEGACY_PROOF_TYPE and "cryptosuite" not in proof
+
+
 def _well_formed(proof: dict[str, Any], proof_purpose: str) -> bool:
     created = proof.get("created")
     return (
-        proof.get("type") == PROOF_TYPE
-        and proof.get("cryptosuite") == CRYPTOSUITE
+        is_supported(proof)
         and proof.get("proofPurpose") == proof_purpose
         and isinstance(proof.get("verificationMethod"), str)
         and isinstance(proof.get("proofValue"), str)

@@ -1384,7 +1384,7 @@ def jwt_claim_checks(token: Token, credential: Mapping[str, Any]) -> list[Check]
 
 
 def data_integrity_proof(document: Mapping[str, Any], name: str = "proof") -> Json | Check:
-    """The single eddsa-rdfc-2022 proof to check, or the check saying why there is none."""
+    """The single eddsa-rdfc-2022 (or Ed25519Signature2020) proof to check, or why there is none."""
     proofs = as_list(document.get("proof"))
     if not proofs:
         return failed(name, "The badge carries no signature.")
@@ -1394,7 +1394,7 @@ def data_integrity_proof(document: Mapping[str, Any], name: str = "proof") -> Js
         )
     proof: Json = proofs[0]
     kind, suite = proof.get("type"), proof.get("cryptosuite")
-    if kind != dataintegrity.PROOF_TYPE or suite != dataintegrity.CRYPTOSUITE:
+    if not dataintegrity.is_supported(proof):
         shown = f"{kind} ({suite})" if suite else str(kind)
         return unverifiable(
             name,
