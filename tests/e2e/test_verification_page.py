@@ -36,7 +36,8 @@ def test_a_recruiter_opens_the_badge_link_and_reads_the_verdict(
             problems.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
-    page.goto(issued["links"]["assertion"])
+    assert issued["links"]["verify"] == issued["links"]["assertion"]
+    page.goto(issued["links"]["verify"])
     status = page.get_by_role("status")
     assert "Valid badge" in status.inner_text()
     assert page.get_by_role("heading", name="Open Badges Explorer").is_visible()

@@ -98,6 +98,8 @@ def assertion_view(assertion: Assertion, badge: BadgeClass, urls: PublicUrls) ->
             "ob2_signed": urls.ob2_signed(assertion.id),
             "credential": urls.credential(assertion.id),
             "credential_jwt": urls.credential_jwt(assertion.id),
+            # The badge's own id: browsers get the verification page there, software JSON-LD.
+            "verify": urls.assertion(assertion.id),
             "baked": urls.baked(assertion.id),
             "baked_credential": urls.baked_credential(assertion.id),
         },
