@@ -16,23 +16,13 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from badgehub.domain import dataintegrity
 from tests.conformance.conftest import Ob2Validator, VcVerifier, errors_of
+from tests.support.portal import issue_demo
 
 pytestmark = pytest.mark.conformance
 
 
 def _auth(platform: dict[str, Any]) -> dict[str, str]:
     return {"Authorization": f"Bearer {platform['demo']['api_key']}"}
-
-
-def _issue(platform: dict[str, Any], email: str, **extra: Any) -> dict[str, Any]:
-    reply = requests.post(
-        f"{platform['base_url']}/v1/badges/{platform['demo']['badge']['id']}/assertions",
-        json={"recipient": {"email": email}, **extra},
-        headers=_auth(platform),
-        timeout=30,
-    )
-    assert reply.status_code == 201, reply.text
-    return reply.json()
 
 
 def _revoke(platform: dict[str, Any], assertion_id: str) -> None:
@@ -55,7 +45,7 @@ def _credential(issued: dict[str, Any]) -> dict[str, Any]:
 def test_1edtech_validator_accepts_our_signed_jws(
     platform: dict[str, Any], ob2_validator: Ob2Validator
 ) -> None:
-    issued = _issue(platform, "signed@example.org")
+    issued = issue_demo(platform, "signed@example.org")
     token = requests.get(issued["links"]["ob2_signed"], timeout=10).text
     report = ob2_validator.validate(token, recipient="signed@example.org")
     assert errors_of(report) == []
@@ -66,7 +56,7 @@ def test_1edtech_validator_finds_revoked_signed_badges_in_our_revocation_list(
     platform: dict[str, Any], ob2_validator: Ob2Validator
 ) -> None:
     # The validator misreads a list with exactly one entry, so the list here holds several.
-    issued = [_issue(platform, f"gone{i}@example.org") for i in range(2)]
+    issued = [issue_demo(platform, f"gone{i}@example.org") for i in range(2)]
     for assertion in issued:
         _revoke(platform, assertion["id"])
     token = requests.get(issued[0]["links"]["ob2_signed"], timeout=10).text
@@ -78,7 +68,9 @@ def test_1edtech_validator_finds_revoked_signed_badges_in_our_revocation_list(
 def test_1edtech_validator_rejects_a_tampered_jws(
     platform: dict[str, Any], ob2_validator: Ob2Validator
 ) -> None:
-    token = requests.get(_issue(platform, "t@example.org")["links"]["ob2_signed"], timeout=10).text
+    token = requests.get(
+        issue_demo(platform, "t@example.org")["links"]["ob2_signed"], timeout=10
+    ).text
     header, payload, signature = token.split(".")
     forged = f"{header}.{payload[:-4]}AAAA.{signature}"
     report = ob2_validator.validate(forged, recipient="t@example.org")
@@ -89,7 +81,7 @@ def test_dcc_verifier_accepts_our_credential(
     platform: dict[str, Any], vc_verifier: VcVerifier
 ) -> None:
     result = vc_verifier.verify(
-        _credential(_issue(platform, "ob3@example.org")), platform["ca_file"]
+        _credential(issue_demo(platform, "ob3@example.org")), platform["ca_file"]
     )
     assert result["errors"] == []
     assert result["signature"] == "valid"
@@ -101,7 +93,7 @@ def test_dcc_verifier_accepts_our_credential(
 def test_dcc_verifier_sees_revocation_through_our_status_list(
     platform: dict[str, Any], vc_verifier: VcVerifier
 ) -> None:
-    issued = _issue(platform, "revoked3@example.org")
+    issued = issue_demo(platform, "revoked3@example.org")
     _revoke(platform, issued["id"])
     result = vc_verifier.verify(_credential(issued), platform["ca_file"])
     assert result["signature"] == "valid"
@@ -112,7 +104,7 @@ def test_dcc_verifier_sees_revocation_through_our_status_list(
 def test_dcc_verifier_rejects_a_changed_field(
     platform: dict[str, Any], vc_verifier: VcVerifier
 ) -> None:
-    credential = _credential(_issue(platform, "changed@example.org"))
+    credential = _credential(issue_demo(platform, "changed@example.org"))
     credential["credentialSubject"]["achievement"]["name"] = "Rocket Science PhD"
     result = vc_verifier.verify(credential, platform["ca_file"])
     assert result["signature"] != "valid"
@@ -122,7 +114,7 @@ def test_dcc_verifier_rejects_a_changed_field(
 def test_dcc_verifier_rejects_a_signature_by_another_key(
     platform: dict[str, Any], vc_verifier: VcVerifier
 ) -> None:
-    credential = _credential(_issue(platform, "forged@example.org"))
+    credential = _credential(issue_demo(platform, "forged@example.org"))
     unsigned = {k: v for k, v in credential.items() if k != "proof"}
     stranger = ed25519.Ed25519PrivateKey.generate()
     forged = dataintegrity.add_proof(
@@ -140,7 +132,7 @@ def test_expired_badges_verify_as_expired_in_both_verifiers(
     platform: dict[str, Any], vc_verifier: VcVerifier, ob2_validator: Ob2Validator
 ) -> None:
     expires = datetime.now(UTC) + timedelta(seconds=2)
-    issued = _issue(platform, "expired@example.org", expires=expires.isoformat())
+    issued = issue_demo(platform, "expired@example.org", expires=expires.isoformat())
     credential = _credential(issued)
     token = requests.get(issued["links"]["ob2_signed"], timeout=10).text
     time.sleep(max(0.0, (expires - datetime.now(UTC)).total_seconds()) + 1.5)

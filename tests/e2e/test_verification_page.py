@@ -8,26 +8,15 @@ from typing import Any
 import pytest
 import requests
 
+from tests.support.portal import issue_demo
+
 pytestmark = pytest.mark.e2e
-
-
-def _issue(platform: dict[str, Any], email: str) -> dict[str, Any]:
-    demo = platform["demo"]
-    reply = requests.post(
-        f"{platform['base_url']}/v1/badges/{demo['badge']['id']}/assertions",
-        json={"recipient": {"email": email}},
-        headers={"Authorization": f"Bearer {demo['api_key']}"},
-        timeout=30,
-    )
-    assert reply.status_code == 201
-    body: dict[str, Any] = reply.json()
-    return body
 
 
 def test_a_recruiter_opens_the_badge_link_and_reads_the_verdict(
     platform: dict[str, Any], browser: Any
 ) -> None:
-    issued = _issue(platform, "page@example.org")
+    issued = issue_demo(platform, "page@example.org")
     page = browser.new_page()
     problems: list[str] = []
     page.on(
@@ -53,7 +42,7 @@ def test_a_recruiter_opens_the_badge_link_and_reads_the_verdict(
 def test_a_revoked_badge_says_so_in_words_with_the_reason(
     platform: dict[str, Any], browser: Any
 ) -> None:
-    issued = _issue(platform, "gone@example.org")
+    issued = issue_demo(platform, "gone@example.org")
     requests.post(
         f"{platform['base_url']}/v1/assertions/{issued['id']}/revoke",
         json={"reason": "Issued to the wrong student"},
@@ -71,7 +60,7 @@ def test_a_revoked_badge_says_so_in_words_with_the_reason(
 def test_anyone_uploads_a_baked_image_and_checks_the_recipient(
     platform: dict[str, Any], browser: Any, tmp_path: Path
 ) -> None:
-    issued = _issue(platform, "upload@example.org")
+    issued = issue_demo(platform, "upload@example.org")
     baked = tmp_path / "badge.png"
     baked.write_bytes(requests.get(issued["links"]["baked"], timeout=30).content)
     page = browser.new_page()

@@ -15,7 +15,7 @@ from badgehub.domain.apikeys import hash_secret
 from badgehub.runtime import wiring
 from devplatform import resources
 from devplatform.gateway import Gateway, HttpRequest
-from tests.support.builders import a_badge, an_issuer
+from tests.support.builders import a_badge, an_assertion, an_issuer
 
 ADMIN_KEY = "admin-key-for-tests"
 BASE = "https://badges.test"
@@ -126,3 +126,16 @@ def table_items() -> list[dict[str, Any]]:
 def bucket_keys() -> list[str]:
     listing = boto3.client("s3").list_objects_v2(Bucket=NAMES.public_bucket)
     return [o["Key"] for o in listing.get("Contents", [])]
+
+
+def issue(api: Api, tenant: Tenant, badge_id: str | None = None, **changes: Any) -> dict[str, Any]:
+    """Issues `an_assertion(**changes)` on the tenant's badge (or `badge_id`); expects 201."""
+    reply = api.call(
+        "POST",
+        f"/v1/badges/{badge_id or tenant.badge_id}/assertions",
+        an_assertion(**changes),
+        token=tenant.key,
+    )
+    assert reply.status == 201, reply.body
+    result: dict[str, Any] = reply.json()
+    return result

@@ -7,16 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.integration.conftest import Api, Tenant, table_items
+from tests.integration.conftest import Api, Tenant, issue, table_items
 from tests.support.builders import an_assertion
-
-
-def _issue(api: Api, tenant: Tenant, **kwargs: object) -> dict:
-    reply = api.call(
-        "POST", f"/v1/badges/{tenant.badge_id}/assertions", an_assertion(**kwargs), token=tenant.key
-    )  # type: ignore[arg-type]
-    assert reply.status == 201, reply.body
-    return reply.json()
 
 
 def _assertions_in_table() -> list[dict]:
@@ -24,7 +16,7 @@ def _assertions_in_table() -> list[dict]:
 
 
 def test_issue_returns_the_hosted_links(api: Api, tenant: Tenant) -> None:
-    body = _issue(
+    body = issue(
         api, tenant, evidence=[{"url": "https://portfolio.example/ada", "name": "Portfolio"}]
     )
     assert body["links"]["assertion"] == f"https://badges.test/assertions/{body['id']}"
@@ -61,7 +53,7 @@ def test_idempotency_key_reused_with_another_body_is_a_conflict(api: Api, tenant
 
 
 def test_without_a_key_each_call_issues_a_new_assertion(api: Api, tenant: Tenant) -> None:
-    assert _issue(api, tenant)["id"] != _issue(api, tenant)["id"]
+    assert issue(api, tenant)["id"] != issue(api, tenant)["id"]
 
 
 @pytest.mark.parametrize(
@@ -84,7 +76,7 @@ def test_impossible_dates_are_refused(api: Api, tenant: Tenant, changes: dict, f
 
 
 def test_listing_pages_through_every_assertion_once(api: Api, tenant: Tenant) -> None:
-    issued = {_issue(api, tenant, email=f"p{i}@example.org")["id"] for i in range(5)}
+    issued = {issue(api, tenant, email=f"p{i}@example.org")["id"] for i in range(5)}
     seen: list[str] = []
     cursor = None
     while True:
@@ -119,7 +111,7 @@ def test_a_cursor_from_another_badge_is_refused(api: Api, tenant: Tenant) -> Non
 
     other = make_tenant(api, "Other")
     for i in range(3):
-        _issue(api, other, email=f"o{i}@example.org")
+        issue(api, other, email=f"o{i}@example.org")
     cursor = api.call(
         "GET", f"/v1/badges/{other.badge_id}/assertions?limit=1", token=other.key
     ).json()["nextCursor"]
@@ -130,7 +122,7 @@ def test_a_cursor_from_another_badge_is_refused(api: Api, tenant: Tenant) -> Non
 
 
 def test_revoking_twice_keeps_the_first_reason(api: Api, tenant: Tenant) -> None:
-    assertion_id = _issue(api, tenant)["id"]
+    assertion_id = issue(api, tenant)["id"]
     first = api.call(
         "POST",
         f"/v1/assertions/{assertion_id}/revoke",
@@ -146,7 +138,7 @@ def test_revoking_twice_keeps_the_first_reason(api: Api, tenant: Tenant) -> None
 
 
 def test_revoke_needs_a_reason(api: Api, tenant: Tenant) -> None:
-    assertion_id = _issue(api, tenant)["id"]
+    assertion_id = issue(api, tenant)["id"]
     reply = api.call("POST", f"/v1/assertions/{assertion_id}/revoke", {}, token=tenant.key)
     assert (reply.status, reply.json()["error"]["field"]) == (400, "reason")
     assert (
@@ -156,7 +148,7 @@ def test_revoke_needs_a_reason(api: Api, tenant: Tenant) -> None:
 
 
 def test_stored_assertion_keeps_the_email_private_to_the_record(api: Api, tenant: Tenant) -> None:
-    _issue(api, tenant)
+    issue(api, tenant)
     (item,) = _assertions_in_table()
     doc = json.loads(item["doc"]["S"])
     assert doc["recipient_email"] == "ada@example.org"

@@ -10,21 +10,10 @@ import pytest
 from PIL import Image
 
 from badgehub.domain import baking
-from tests.integration.conftest import Api, Tenant
-from tests.support.builders import SVG, a_badge, an_assertion, png_bytes
+from tests.integration.conftest import Api, Tenant, issue
+from tests.support.builders import SVG, a_badge, png_bytes
 
 BASE = "https://badges.test"
-
-
-def _issue(api: Api, tenant: Tenant, badge_id: str | None = None) -> dict:
-    reply = api.call(
-        "POST",
-        f"/v1/badges/{badge_id or tenant.badge_id}/assertions",
-        an_assertion(),
-        token=tenant.key,
-    )
-    assert reply.status == 201, reply.body
-    return reply.json()
 
 
 def _gateway_bytes(api: Api, url: str) -> tuple[int, dict[str, str], bytes]:
@@ -39,7 +28,7 @@ def _gateway_bytes(api: Api, url: str) -> tuple[int, dict[str, str], bytes]:
 
 
 def test_ob2_baked_png_carries_the_signed_jws_and_the_same_pixels(api: Api, tenant: Tenant) -> None:
-    issued = _issue(api, tenant)
+    issued = issue(api, tenant)
     status, headers, data = _gateway_bytes(api, issued["links"]["baked"])
     assert status == 200
     assert headers["content-type"] == "image/png"
@@ -53,7 +42,7 @@ def test_ob2_baked_png_carries_the_signed_jws_and_the_same_pixels(api: Api, tena
 
 
 def test_ob3_baked_png_carries_the_signed_credential(api: Api, tenant: Tenant) -> None:
-    issued = _issue(api, tenant)
+    issued = issue(api, tenant)
     status, _, data = _gateway_bytes(api, issued["links"]["baked_credential"])
     assert status == 200
     baked = baking.unbake(data)
@@ -65,7 +54,7 @@ def test_ob3_baked_png_carries_the_signed_credential(api: Api, tenant: Tenant) -
 def test_png_badges_also_download_as_svg_and_svg_badges_only_as_svg(
     api: Api, tenant: Tenant
 ) -> None:
-    issued = _issue(api, tenant)
+    issued = issue(api, tenant)
     status, headers, data = _gateway_bytes(api, issued["links"]["baked"] + "?format=svg")
     assert status == 200 and headers["content-type"] == "image/svg+xml"
     assert baking.unbake(data) is not None
@@ -75,7 +64,7 @@ def test_png_badges_also_download_as_svg_and_svg_badges_only_as_svg(
         a_badge(image=base64.b64encode(SVG).decode()),
         token=tenant.key,
     ).json()
-    svg_issued = _issue(api, tenant, svg_badge["id"])
+    svg_issued = issue(api, tenant, svg_badge["id"])
     status, headers, data = _gateway_bytes(api, svg_issued["links"]["baked_credential"])
     assert status == 200 and headers["content-type"] == "image/svg+xml"
     baked = baking.unbake(data)
@@ -86,7 +75,7 @@ def test_png_badges_also_download_as_svg_and_svg_badges_only_as_svg(
 
 @pytest.mark.parametrize("link", ["baked", "baked_credential"])
 def test_revoked_badges_cannot_be_downloaded(api: Api, tenant: Tenant, link: str) -> None:
-    issued = _issue(api, tenant)
+    issued = issue(api, tenant)
     api.call("POST", f"/v1/assertions/{issued['id']}/revoke", {"reason": "fraud"}, token=tenant.key)
     reply = api.call("GET", issued["links"][link].removeprefix(BASE))
     assert reply.status == 410

@@ -5,18 +5,7 @@ from __future__ import annotations
 import json
 
 from badgehub.domain import hashing
-from tests.integration.conftest import Api, Tenant
-from tests.support.builders import an_assertion
-
-
-def _issue(api: Api, tenant: Tenant) -> dict:
-    reply = api.call(
-        "POST",
-        f"/v1/badges/{tenant.badge_id}/assertions",
-        an_assertion("Ada@Example.org"),
-        token=tenant.key,
-    )
-    return reply.json()
+from tests.integration.conftest import Api, Tenant, issue
 
 
 def _public(api: Api, url: str, accept: str | None = None):  # type: ignore[no-untyped-def]
@@ -25,7 +14,7 @@ def _public(api: Api, url: str, accept: str | None = None):  # type: ignore[no-u
 
 
 def test_the_whole_chain_resolves_without_auth(api: Api, tenant: Tenant) -> None:
-    issued = _issue(api, tenant)
+    issued = issue(api, tenant, email="Ada@Example.org")
     assertion = _public(api, issued["links"]["assertion"])
     assert assertion.status == 200
     assert assertion.headers["content-type"] == "application/ld+json"
@@ -38,7 +27,7 @@ def test_the_whole_chain_resolves_without_auth(api: Api, tenant: Tenant) -> None
 
 
 def test_public_assertion_never_carries_the_email_or_name(api: Api, tenant: Tenant) -> None:
-    issued = _issue(api, tenant)
+    issued = issue(api, tenant, email="Ada@Example.org")
     reply = _public(api, issued["links"]["assertion"])
     text = reply.body.decode().lower()
     assert "ada@example.org" not in text and "lovelace" not in text
@@ -49,7 +38,7 @@ def test_public_assertion_never_carries_the_email_or_name(api: Api, tenant: Tena
 def test_revoked_assertion_answers_410_with_revoked_true_and_reason(
     api: Api, tenant: Tenant
 ) -> None:
-    issued = _issue(api, tenant)
+    issued = issue(api, tenant, email="Ada@Example.org")
     api.call(
         "POST",
         f"/v1/assertions/{issued['id']}/revoke",
@@ -64,7 +53,7 @@ def test_revoked_assertion_answers_410_with_revoked_true_and_reason(
 
 
 def test_plain_json_clients_get_application_json(api: Api, tenant: Tenant) -> None:
-    issued = _issue(api, tenant)
+    issued = issue(api, tenant, email="Ada@Example.org")
     reply = _public(api, issued["links"]["badge"], accept="application/json")
     assert reply.headers["content-type"] == "application/json"
     assert json.loads(reply.body)["type"] == "BadgeClass"

@@ -12,7 +12,7 @@ from jwcrypto import jwk, jws
 
 from badgehub.domain import dataintegrity, multibase, statuslist
 from badgehub.ports import KeyServiceError
-from tests.integration.conftest import Api, Tenant, table_items
+from tests.integration.conftest import Api, Tenant, issue, table_items
 from tests.support.builders import an_assertion
 
 BASE = "https://badges.test"
@@ -22,17 +22,6 @@ def _get(api: Api, url: str) -> Any:
     reply = api.call("GET", url.removeprefix(BASE))
     assert reply.status == 200, (url, reply.body)
     return reply
-
-
-def _issue(api: Api, tenant: Tenant, **changes: Any) -> dict[str, Any]:
-    reply = api.call(
-        "POST",
-        f"/v1/badges/{tenant.badge_id}/assertions",
-        an_assertion(**changes),
-        token=tenant.key,
-    )
-    assert reply.status == 201, reply.body
-    return reply.json()
 
 
 def _did_key(api: Api, verification_method: str) -> bytes:
@@ -73,14 +62,14 @@ def test_issuer_gets_three_keys_in_their_key_services(api: Api, tenant: Tenant) 
 
 
 def test_issue_links_serve_each_signed_form_with_its_type(api: Api, tenant: Tenant) -> None:
-    links = _issue(api, tenant)["links"]
+    links = issue(api, tenant)["links"]
     assert _get(api, links["ob2_signed"]).headers["content-type"] == "text/plain"
     assert _get(api, links["credential"]).headers["content-type"] == "application/vc+ld+json"
     assert _get(api, links["credential_jwt"]).headers["content-type"] == "application/vc+jwt"
 
 
 def test_ob2_jws_verifies_with_the_published_cryptographic_key(api: Api, tenant: Tenant) -> None:
-    links = _issue(api, tenant)["links"]
+    links = issue(api, tenant)["links"]
     payload = _verify_ob2_jws(api, _get(api, links["ob2_signed"]).body.decode())
     assert payload["verification"]["type"] == "SignedBadge"
     assert payload["id"].startswith("urn:uuid:")
@@ -89,7 +78,7 @@ def test_ob2_jws_verifies_with_the_published_cryptographic_key(api: Api, tenant:
 def test_credential_proof_verifies_with_the_key_from_the_did_document(
     api: Api, tenant: Tenant
 ) -> None:
-    credential = _get(api, _issue(api, tenant)["links"]["credential"]).json()
+    credential = _get(api, issue(api, tenant)["links"]["credential"]).json()
     assert credential["issuer"]["id"].startswith("did:web:badges.test:issuers:")
     assert credential["issuer"]["url"] == f"{BASE}/issuers/{tenant.issuer_id}"
     public = _did_key(api, credential["proof"]["verificationMethod"])
@@ -99,7 +88,7 @@ def test_credential_proof_verifies_with_the_key_from_the_did_document(
 
 
 def test_vc_jwt_verifies_with_the_p256_key_from_the_did_document(api: Api, tenant: Tenant) -> None:
-    token = _get(api, _issue(api, tenant)["links"]["credential_jwt"]).body.decode()
+    token = _get(api, issue(api, tenant)["links"]["credential_jwt"]).body.decode()
     parsed = jws.JWS()
     parsed.deserialize(token)
     header = parsed.jose_header
@@ -114,7 +103,7 @@ def test_vc_jwt_verifies_with_the_p256_key_from_the_did_document(api: Api, tenan
 
 
 def test_revocation_shows_in_every_list_at_once(api: Api, tenant: Tenant) -> None:
-    issued = [_issue(api, tenant, email=f"r{i}@example.org") for i in range(3)]
+    issued = [issue(api, tenant, email=f"r{i}@example.org") for i in range(3)]
     for assertion in issued[:2]:
         reply = api.call(
             "POST",
@@ -146,7 +135,7 @@ def test_revocation_shows_in_every_list_at_once(api: Api, tenant: Tenant) -> Non
 
 def test_each_credential_gets_its_own_random_index(api: Api, tenant: Tenant) -> None:
     indexes = {
-        _get(api, _issue(api, tenant, email=f"i{i}@example.org")["links"]["credential"]).json()[
+        _get(api, issue(api, tenant, email=f"i{i}@example.org")["links"]["credential"]).json()[
             "credentialStatus"
         ]["statusListIndex"]
         for i in range(6)
@@ -157,13 +146,13 @@ def test_each_credential_gets_its_own_random_index(api: Api, tenant: Tenant) -> 
 def test_rotation_keeps_old_badges_verifiable_and_signs_new_ones_with_new_keys(
     api: Api, tenant: Tenant
 ) -> None:
-    before = _get(api, _issue(api, tenant)["links"]["credential"]).json()
-    old_jws = _get(api, _issue(api, tenant)["links"]["ob2_signed"]).body.decode()
+    before = _get(api, issue(api, tenant)["links"]["credential"]).json()
+    old_jws = _get(api, issue(api, tenant)["links"]["ob2_signed"]).body.decode()
     rotated = api.call("POST", f"/v1/issuers/{tenant.issuer_id}/keys/rotate", token=tenant.key)
     assert rotated.status == 200
     states = {k["id"]: k["active"] for k in rotated.json()["items"]}
     assert states == {f"key-{n}": n > 3 for n in range(1, 7)}
-    after = _get(api, _issue(api, tenant)["links"]["credential"]).json()
+    after = _get(api, issue(api, tenant)["links"]["credential"]).json()
     assert before["proof"]["verificationMethod"].endswith("#key-1")
     assert after["proof"]["verificationMethod"].endswith("#key-4")
     for credential in (before, after):
@@ -234,7 +223,7 @@ def test_credential_passes_the_1edtech_json_schema_and_defines_every_term(
 
     credential = _get(
         api,
-        _issue(
+        issue(
             api,
             tenant,
             evidence=[{"url": "https://portfolio.example/ada", "narrative": "Built a thing."}],

@@ -8,21 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import Api, Tenant
-from tests.support.builders import a_badge, an_assertion
+from tests.integration.conftest import Api, Tenant, issue
+from tests.support.builders import a_badge
 
 BASE = "https://badges.test"
-
-
-def _issue(api: Api, tenant: Tenant, badge_id: str | None = None) -> dict[str, Any]:
-    reply = api.call(
-        "POST",
-        f"/v1/badges/{badge_id or tenant.badge_id}/assertions",
-        an_assertion(),
-        token=tenant.key,
-    )
-    assert reply.status == 201, reply.body
-    return reply.json()
 
 
 def _verify(api: Api, body: dict[str, Any]) -> dict[str, Any]:
@@ -37,7 +26,7 @@ def _get(api: Api, url: str) -> Any:
 
 
 def test_each_of_our_forms_verifies_as_valid(api: Api, tenant: Tenant) -> None:
-    links = _issue(api, tenant)["links"]
+    links = issue(api, tenant)["links"]
     credential = _get(api, links["credential"]).json()
     for body, fmt in [
         ({"url": links["assertion"]}, "ob2-hosted"),
@@ -53,7 +42,7 @@ def test_each_of_our_forms_verifies_as_valid(api: Api, tenant: Tenant) -> None:
 
 
 def test_revoked_tampered_and_wrong_recipient_are_told_apart(api: Api, tenant: Tenant) -> None:
-    issued = _issue(api, tenant)
+    issued = issue(api, tenant)
     credential = _get(api, issued["links"]["credential"]).json()
     tampered = {**credential, "name": "Brain surgery"}
     assert _verify(api, {"credential": tampered})["verdict"] == "invalid"
@@ -69,7 +58,7 @@ def test_revoked_tampered_and_wrong_recipient_are_told_apart(api: Api, tenant: T
 def test_a_baked_image_can_be_verified_as_the_raw_body(api: Api, tenant: Tenant) -> None:
     from devplatform.gateway import HttpRequest
 
-    issued = _issue(api, tenant)
+    issued = issue(api, tenant)
     response = api.gateway.invoke(
         HttpRequest(
             "GET",
@@ -119,7 +108,7 @@ def test_browsers_get_the_page_with_strict_headers_and_everything_escaped(
         a_badge(name="<script>alert(1)</script>", description='"><img src=x onerror=alert(1)>'),
         token=tenant.key,
     ).json()
-    issued = _issue(api, tenant, hostile["id"])
+    issued = issue(api, tenant, hostile["id"])
     page = api.call(
         "GET",
         issued["links"]["assertion"].removeprefix(BASE),
