@@ -15,12 +15,25 @@ from moto.server import ThreadedMotoServer
 
 from . import resources, tls
 from .gateway import Gateway, make_http_server
+from .template import ROOT
+
+LOCAL_DIR = ROOT / ".local"
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
 
 
 @dataclass
+def local_secret(name: str) -> str:
+    """A random secret made once under `.local/` (the deployment gets it from Secrets Manager)."""
+    path = LOCAL_DIR / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
 class LocalPlatform:
     port: int = 3000
     admin_api_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
@@ -82,6 +95,7 @@ class LocalPlatform:
         # moto has no Ed25519 KMS keys and re-hashes DIGEST messages: the two local deviations.
         env["ED25519_KEY_SERVICE"] = "secretsmanager"
         env["KMS_SIGN_DIGEST"] = "false"
+        env["CURSOR_SECRET"] = local_secret("cursor-secret")
         if self.ca_file:
             env["VERIFY_EXTRA_CA_FILE"] = self.ca_file
         return env

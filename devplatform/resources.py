@@ -123,6 +123,8 @@ def function_environment(names: LocalNames, parameters: dict[str, str]) -> dict[
             if isinstance(value, dict) and "Ref" in value:
                 ref = value["Ref"]
                 env[key] = parameters[ref] if ref in parameters else names.ref(ref)
+            elif isinstance(value, dict):
+                continue  # resolved at deploy time (secrets); the local platform sets its own
             else:
                 env[key] = str(value)
     env.pop("POWERTOOLS_SERVICE_NAME", None)

@@ -124,21 +124,19 @@ def test_bad_badge_input_is_refused_and_nothing_is_written(
     assert bucket_keys() == before_keys
 
 
-def test_a_failed_table_write_removes_the_uploaded_image(
+def test_a_failed_table_write_is_a_503_and_removes_the_uploaded_image(
     api: Api, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from badgehub.adapters.dynamo_store import DynamoStore
+    from badgehub.adapters import aws as aws_clients
 
-    def failing_put(self: DynamoStore, badge: object) -> None:
+    def failing_put(**_: object) -> None:
         raise ClientError({"Error": {"Code": "InternalServerError", "Message": "x"}}, "PutItem")
 
     before_keys = bucket_keys()
-    monkeypatch.setattr(DynamoStore, "put_badge", failing_put)
+    monkeypatch.setattr(aws_clients.dynamodb(), "put_item", failing_put)
     reply = api.call("POST", f"/v1/issuers/{tenant.issuer_id}/badges", a_badge(), token=tenant.key)
-    assert reply.status == 500
-    assert reply.json() == {
-        "error": {"code": "internal", "message": "something went wrong on our side"}
-    }
+    assert reply.status == 503
+    assert reply.json()["error"]["code"] == "service_unavailable"
     assert bucket_keys() == before_keys
 
 

@@ -1,14 +1,22 @@
-"""Small interfaces the use cases need from the outside world; adapters implement them."""
+"""Small interfaces the use cases need from the outside world; adapters implement them.
+
+Each store is one aggregate's port; a use case names only the ports it uses (see the `*Ports`
+protocols in each use-case module), and the wiring hands all of them over as one bundle.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from .domain.errors import ConcurrentUpdate
+from .domain.events import Event
 from .domain.keys import Algorithm, SigningKey
 from .domain.models import ApiKey, Assertion, BadgeClass, Issuer
+
+__all__ = ["ConcurrentUpdate"]
 
 
 class Clock(Protocol):
@@ -45,6 +53,9 @@ class IssuerStore(Protocol):
         """Issuer, its first keys and its empty signed status list, all or nothing."""
 
     def get_issuer(self, issuer_id: str) -> Issuer | None: ...
+
+
+class KeyStore(Protocol):
     def list_keys(self, issuer_id: str) -> list[SigningKey]: ...
     def all_keys(self) -> list[SigningKey]: ...
     def rotate_keys(self, issuer: Issuer, retired: list[SigningKey], new: list[SigningKey]) -> None:
@@ -58,6 +69,9 @@ class StatusStore(Protocol):
     def get_status_list(self, issuer_id: str, number: int) -> StatusList | None: ...
     def reserve_status_index(self, issuer_id: str, number: int, index: int) -> bool:
         """Claims an index for one credential; False if it was already taken."""
+
+    def release_status_index(self, issuer_id: str, number: int, index: int) -> None:
+        """Gives back an index whose credential was never stored."""
 
     def open_status_list(self, issuer: Issuer, status: StatusList) -> None:
         """Moves the issuer to a new (signed, empty) list. Raises `ConcurrentUpdate`."""
@@ -77,9 +91,12 @@ class BadgeStore(Protocol):
 
 class AssertionStore(Protocol):
     def create_assertion(
-        self, assertion: Assertion, idempotency: tuple[str, IdempotencyRecord] | None
+        self,
+        assertion: Assertion,
+        idempotency: tuple[str, IdempotencyRecord] | None,
+        events: Sequence[Event] = (),
     ) -> None:
-        """Writes the assertion (and its idempotency record) atomically.
+        """Writes the assertion, its idempotency record and its events atomically.
 
         Raises `IdempotencyKeyTaken` if another request already used the key.
         """
@@ -87,25 +104,29 @@ class AssertionStore(Protocol):
     def get_assertion(self, assertion_id: str) -> Assertion | None: ...
     def get_idempotency(self, scoped_key: str) -> IdempotencyRecord | None: ...
     def list_assertions(self, badge_id: str, limit: int, cursor: str | None) -> Page: ...
-    def revoke(self, assertion: Assertion, status: StatusList | None) -> None:
-        """Stores the revoked assertion and its re-signed status list together.
+    def revoke(
+        self, assertion: Assertion, status: StatusList | None, events: Sequence[Event] = ()
+    ) -> None:
+        """Stores the revoked assertion, its re-signed status list and its events together.
 
         Raises `ConcurrentUpdate` if the assertion was revoked meanwhile or the list moved on.
         """
 
 
-class Store(IssuerStore, StatusStore, ApiKeyStore, BadgeStore, AssertionStore, Protocol):
-    """Everything the table holds; one adapter implements it all."""
+class Outbox(Protocol):
+    """Events waiting for their consumers, each claimed conditionally so it is handled once."""
+
+    def pending(self, now: datetime, limit: int) -> list[Event]: ...
+    def get(self, event_id: str) -> Event | None: ...
+    def claim(self, event: Event, now: datetime, lease: timedelta) -> Event | None: ...
+    def settle(self, event: Event) -> None: ...
+    def retry_later(self, event: Event, due_at: datetime) -> Event: ...
 
 
 class BlobStore(Protocol):
     def put_public(self, key: str, data: bytes, content_type: str) -> None: ...
     def get_public(self, key: str) -> bytes: ...
     def delete_public(self, key: str) -> None: ...
-
-
-class ConcurrentUpdate(Exception):
-    """A conditional write lost to a concurrent one; re-read and try again."""
 
 
 class IdempotencyKeyTaken(Exception):
@@ -138,3 +159,26 @@ class KeyService(Protocol):
 
 class KeyServiceError(Exception):
     """The key service failed; the caller must not leave anything half-written."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One HTTP answer; `url` is where it finally came from, after redirects."""
+
+    status: int
+    content_type: str
+    body: bytes
+    url: str
+
+
+class FetchError(Exception):
+    """Nothing usable came back; `reason` is a plain phrase ("the connection timed out")."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Fetcher(Protocol):
+    def fetch(self, url: str) -> Fetched:
+        """GET `url`; raises FetchError when it cannot be fetched (safely)."""

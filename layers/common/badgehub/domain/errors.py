@@ -52,6 +52,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class ConcurrentUpdate(Conflict):
+    """A conditional write lost to a concurrent one; use cases re-read and retry, and only
+    what still loses after retrying reaches the caller (409: "changed meanwhile, retry")."""
+
+    code = "concurrent_update"
+
+
 class Gone(DomainError):
     """The resource existed and was withdrawn."""
 

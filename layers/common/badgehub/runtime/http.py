@@ -6,8 +6,8 @@ import base64
 import json
 from typing import Any, TypeVar
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 from pydantic import BaseModel, ValidationError
 
 from ..domain.errors import (
@@ -23,6 +23,7 @@ from ..domain.errors import (
     UnsupportedMediaType,
 )
 from ..domain.urls import PublicUrls
+from .observability import logger
 from .settings import settings
 
 M = TypeVar("M", bound=BaseModel)
@@ -39,8 +40,6 @@ STATUS: dict[type[DomainError], int] = {
     UnsupportedMediaType: 415,
     ServiceUnavailable: 503,
 }
-
-logger = Logger()
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
@@ -99,7 +98,7 @@ def install_error_table(app: APIGatewayHttpResolver) -> None:
         return json_response(500, error_body("internal", "something went wrong on our side"))
 
 
-def raw_body(app: APIGatewayHttpResolver) -> bytes:
+def raw_body(app: BaseRouter) -> bytes:
     event = app.current_event
     body = event.body or ""
     data = base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
@@ -112,7 +111,7 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def json_body(app: APIGatewayHttpResolver, model: type[M], *, optional: bool = False) -> M:
+def json_body(app: BaseRouter, model: type[M], *, optional: bool = False) -> M:
     """Strict JSON (no NaN/Infinity), an object at the top, then the pydantic model."""
     data = raw_body(app)
     if not data.strip() and optional:
@@ -131,19 +130,27 @@ def json_object(data: bytes, field: str) -> dict[str, Any]:
         parsed = json.loads(data, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"{field} is not valid JSON", field=field) from exc
+    except RecursionError as exc:
+        raise InvalidInput(f"{field} is nested too deeply", field=field) from exc
     if not isinstance(parsed, dict):
         raise InvalidInput(f"{field} must be a JSON object", field=field)
     return parsed
 
 
-def public_urls(app: APIGatewayHttpResolver) -> PublicUrls:
+def public_urls(app: BaseRouter) -> PublicUrls:
     """Ids are absolute URLs on the configured public base, or on the host the request came to."""
     config = settings()
-    base = config.public_base_url or f"https://{app.current_event.request_context.domain_name}"
+    context = app.current_event.get("requestContext") or {}
+    base = config.base_url() or f"https://{context.get('domainName', '')}"
     return PublicUrls(base=base, assets=config.assets_base())
 
 
-def query_int(app: APIGatewayHttpResolver, name: str, default: int) -> int:
+def header(app: BaseRouter, name: str) -> str | None:
+    value = app.current_event.headers.get(name)
+    return str(value) if value is not None else None
+
+
+def query_int(app: BaseRouter, name: str, default: int) -> int:
     value = app.current_event.get_query_string_value(name)
     if value is None:
         return default

@@ -1,24 +1,46 @@
-"""Each function's configuration, read from the environment once per container."""
+"""Configuration, read from the environment once per container: one model per concern.
+
+A function reads only the environment its routes need: every function reads `Settings`;
+the issuer API adds `SigningSettings` and `AdminSettings`, verification adds `VerifySettings`.
+An environment variable is the field's name in capitals.
+"""
 
 from __future__ import annotations
 
 import os
 from functools import cache
+from typing import TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
-class Settings(BaseModel):
+class _FromEnvironment(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+S = TypeVar("S", bound=_FromEnvironment)
+
+
+def read_environment(model: type[S], env: dict[str, str] | None = None) -> S:
+    """The model's fields from their upper-case environment variables (unset: the default)."""
+    source = os.environ if env is None else env
+    values = {name: source[name.upper()] for name in model.model_fields if name.upper() in source}
+    return model.model_validate(values)
+
+
+class Settings(_FromEnvironment):
+    """What every function needs: where the table and images are, and its public address."""
+
     table_name: str = Field(min_length=1)
     public_bucket: str = Field(min_length=1)
     public_base_url: str = ""
     assets_base_url: str = ""
-    admin_api_key_hash: str = ""
     aws_region: str = "us-east-1"
     max_body_bytes: int = 2 * 1024 * 1024
-    ed25519_key_service: str = "kms"  # or "secretsmanager" where KMS has no Ed25519 (moto)
-    kms_sign_digest: bool = True  # moto re-hashes DIGEST messages, so locally we sign RAW
-    verify_extra_ca_file: str = ""  # the local platform's CA, so it can fetch its own https URLs
+    cursor_secret: str = Field(default="", description="MAC key of page cursors")
+
+    def base_url(self) -> str:
+        return self.public_base_url.rstrip("/")
 
     def assets_base(self) -> str:
         if self.assets_base_url:
@@ -26,18 +48,41 @@ class Settings(BaseModel):
         return f"https://{self.public_bucket}.s3.{self.aws_region}.amazonaws.com"
 
 
+class AdminSettings(_FromEnvironment):
+    admin_api_key_hash: str = ""
+
+
+class SigningSettings(_FromEnvironment):
+    ed25519_key_service: str = "kms"  # or "secretsmanager" where KMS has no Ed25519 (moto)
+    kms_sign_digest: bool = True  # moto re-hashes DIGEST messages, so locally we sign RAW
+
+
+class VerifySettings(_FromEnvironment):
+    verify_extra_ca_file: str = ""  # the local platform's CA, so it can fetch its own https URLs
+
+
 @cache
 def settings() -> Settings:
-    env = os.environ
-    return Settings(
-        table_name=env.get("TABLE_NAME", ""),
-        public_bucket=env.get("PUBLIC_BUCKET", ""),
-        public_base_url=env.get("PUBLIC_BASE_URL", "").rstrip("/"),
-        assets_base_url=env.get("ASSETS_BASE_URL", ""),
-        admin_api_key_hash=env.get("ADMIN_API_KEY_HASH", ""),
-        aws_region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1")),
-        max_body_bytes=int(env.get("MAX_BODY_BYTES", str(2 * 1024 * 1024))),
-        ed25519_key_service=env.get("ED25519_KEY_SERVICE", "kms"),
-        kms_sign_digest=env.get("KMS_SIGN_DIGEST", "true").lower() == "true",
-        verify_extra_ca_file=env.get("VERIFY_EXTRA_CA_FILE", ""),
-    )
+    env = dict(os.environ)
+    env.setdefault("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1"))
+    return read_environment(Settings, env)
+
+
+@cache
+def admin_settings() -> AdminSettings:
+    return read_environment(AdminSettings)
+
+
+@cache
+def signing_settings() -> SigningSettings:
+    return read_environment(SigningSettings)
+
+
+@cache
+def verify_settings() -> VerifySettings:
+    return read_environment(VerifySettings)
+
+
+def clear() -> None:
+    for cached in (settings, admin_settings, signing_settings, verify_settings):
+        cached.cache_clear()

@@ -1,18 +1,27 @@
-"""Builds the adapters once per container, on first use."""
+"""The one bundle of ports a function hands its use cases, built lazily once per container.
+
+Each adapter is made on first use, so a function pays (in cold-start time) only for what its
+routes touch: the verify function never loads the key service, the issue function never loads
+the verifier. The local platform installs its own bundle (local adapters behind the same ports).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
-
-from ..adapters.dynamo_store import DynamoStore
-from ..adapters.s3_blobs import S3BlobStore
-from .settings import settings
 
 if TYPE_CHECKING:
     from ..adapters.http_fetcher import SafeHttpFetcher
-    from ..adapters.keys import RoutingKeyService
+    from ..adapters.tables import TableStores
+    from ..adapters.tables.assertions import TableAssertions
+    from ..adapters.tables.badges import TableApiKeys, TableBadges
+    from ..adapters.tables.core import Table
+    from ..adapters.tables.issuers import TableIssuers
+    from ..adapters.tables.outbox import TableOutbox
+    from ..adapters.tables.statuslists import TableStatusLists
+    from ..ports import BlobStore, Clock, KeyService
 
 
 class SystemClock:
@@ -20,25 +29,109 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-@cache
-def store() -> DynamoStore:
-    return DynamoStore(settings().table_name)
+class Ports:
+    """Every port, each adapter made on first use from the factories it was given."""
+
+    def __init__(
+        self,
+        *,
+        table: Callable[[], Table],
+        blobs: Callable[[], BlobStore],
+        key_service: Callable[[], KeyService],
+        cursor_secret: Callable[[], bytes],
+        clock: Clock | None = None,
+    ) -> None:
+        self._table = table
+        self._blobs = blobs
+        self._key_service = key_service
+        self._cursor_secret = cursor_secret
+        self.clock: Clock = clock or SystemClock()
+
+    @cached_property
+    def stores(self) -> TableStores:
+        from ..adapters.tables import stores_on
+
+        return stores_on(self._table(), self._cursor_secret())
+
+    @property
+    def issuers(self) -> TableIssuers:
+        return self.stores.issuers
+
+    @property
+    def keys(self) -> TableIssuers:
+        return self.stores.keys
+
+    @property
+    def status_lists(self) -> TableStatusLists:
+        return self.stores.status_lists
+
+    @property
+    def api_keys(self) -> TableApiKeys:
+        return self.stores.api_keys
+
+    @property
+    def badges(self) -> TableBadges:
+        return self.stores.badges
+
+    @property
+    def assertions(self) -> TableAssertions:
+        return self.stores.assertions
+
+    @property
+    def outbox(self) -> TableOutbox:
+        return self.stores.outbox
+
+    @cached_property
+    def blobs(self) -> BlobStore:
+        return self._blobs()
+
+    @cached_property
+    def key_service(self) -> KeyService:
+        return self._key_service()
+
+
+def aws_ports() -> Ports:
+    """DynamoDB, S3 and KMS (Secrets Manager for Ed25519 where KMS has none), from settings."""
+    from .settings import settings, signing_settings
+
+    def table() -> Table:
+        from ..adapters.tables.dynamodb import DynamoTable
+
+        return DynamoTable(settings().table_name)
+
+    def blobs() -> BlobStore:
+        from ..adapters.s3_blobs import S3BlobStore
+
+        return S3BlobStore(settings().public_bucket)
+
+    def key_service() -> KeyService:
+        # Imported here: only functions that sign pay for the key adapters and cryptography.
+        from ..adapters.keys import KmsKeyService, RoutingKeyService, SecretsManagerEd25519
+
+        config = signing_settings()
+        kms = KmsKeyService(sign_digest=config.kms_sign_digest)
+        local = config.ed25519_key_service == "secretsmanager"
+        return RoutingKeyService(kms, SecretsManagerEd25519() if local else kms)
+
+    def cursor_secret() -> bytes:
+        return settings().cursor_secret.encode()
+
+    return Ports(table=table, blobs=blobs, key_service=key_service, cursor_secret=cursor_secret)
+
+
+_factory: Callable[[], Ports] = aws_ports
+
+
+def install(factory: Callable[[], Ports]) -> None:
+    """Replaces the AWS bundle (the local platform's own adapters, tests' fakes)."""
+    global _factory  # noqa: PLW0603 - one bundle per process, like Lambda's container
+    _factory = factory
+    ports.cache_clear()
 
 
 @cache
-def blobs() -> S3BlobStore:
-    return S3BlobStore(settings().public_bucket)
-
-
-@cache
-def key_service() -> RoutingKeyService:
-    # Imported here: only functions that sign pay for the key adapters and cryptography.
-    from ..adapters.keys import KmsKeyService, RoutingKeyService, SecretsManagerEd25519
-
-    config = settings()
-    kms = KmsKeyService(sign_digest=config.kms_sign_digest)
-    ed25519 = SecretsManagerEd25519() if config.ed25519_key_service == "secretsmanager" else kms
-    return RoutingKeyService(kms, ed25519)
+def ports() -> Ports:
+    return _factory()
 
 
 @cache
@@ -48,27 +141,23 @@ def fetcher(own_base_url: str) -> SafeHttpFetcher:
     from urllib.parse import urlsplit
 
     from ..adapters.http_fetcher import SafeHttpFetcher
+    from .settings import verify_settings
 
     own = urlsplit(own_base_url)
     own_host = own.netloc.lower()
     return SafeHttpFetcher(
         allow_http_hosts={own_host} if own.scheme == "http" else set(),
-        extra_ca_file=settings().verify_extra_ca_file or None,
+        extra_ca_file=verify_settings().verify_extra_ca_file or None,
         allowed_private_hosts={own_host},
     )
-
-
-def clock() -> SystemClock:
-    return SystemClock()
 
 
 def reset() -> None:
     """Forget everything cached (tests that rebuild the environment)."""
     from ..adapters import aws
+    from . import settings
 
-    settings.cache_clear()
-    store.cache_clear()
-    blobs.cache_clear()
-    key_service.cache_clear()
+    settings.clear()
+    ports.cache_clear()
     fetcher.cache_clear()
     aws.reset()

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import uuid
 from datetime import timedelta
+from typing import Protocol
 
-from ..domain import hashing, statuslist
-from ..domain.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
-from ..domain.models import Assertion, AssertionInput, Evidence, RevokeInput
+from ..domain import events, hashing, statuslist
+from ..domain.errors import Conflict, DomainError, InvalidInput, NotFound, ServiceUnavailable
+from ..domain.models import Assertion, AssertionInput, BadgeClass, Evidence, RevokeInput
 from ..domain.urls import PublicUrls
 from ..ports import (
+    AssertionStore,
+    BadgeStore,
     Clock,
     ConcurrentUpdate,
     IdempotencyKeyTaken,
     IdempotencyRecord,
+    IssuerStore,
     KeyService,
+    KeyStore,
     Page,
     StatusList,
-    Store,
+    StatusStore,
 )
 from .auth import Principal, require_issuer
 from .badges import get_owned_badge
@@ -27,6 +33,30 @@ from .status import allocate_index, signed_list
 
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_PAGE = 100
+
+
+class AssertionPorts(Protocol):
+    @property
+    def issuers(self) -> IssuerStore: ...
+    @property
+    def keys(self) -> KeyStore: ...
+    @property
+    def status_lists(self) -> StatusStore: ...
+    @property
+    def badges(self) -> BadgeStore: ...
+    @property
+    def assertions(self) -> AssertionStore: ...
+    @property
+    def key_service(self) -> KeyService: ...
+    @property
+    def clock(self) -> Clock: ...
+
+
+class ReadPorts(Protocol):
+    @property
+    def badges(self) -> BadgeStore: ...
+    @property
+    def assertions(self) -> AssertionStore: ...
 
 
 def _request_hash(badge_id: str, data: AssertionInput) -> str:
@@ -39,16 +69,16 @@ def issue(
     badge_id: str,
     data: AssertionInput,
     idempotency_key: str | None,
-    store: Store,
-    key_service: KeyService,
     urls: PublicUrls,
-    clock: Clock,
-) -> tuple[Assertion, bool]:
-    """Returns (assertion, replayed). A retried key returns the first assertion, not a second.
+    *,
+    ports: AssertionPorts,
+) -> tuple[Assertion, BadgeClass, bool]:
+    """Returns (assertion, its badge, replayed). A retried key returns the first assertion.
 
-    Everything is signed before anything is stored: a key-service failure stores nothing.
+    Everything is signed before anything is stored: a key-service failure stores nothing,
+    and the status-list index reserved for it is given back.
     """
-    badge = get_owned_badge(principal, badge_id, store)
+    badge = get_owned_badge(principal, badge_id, ports.badges)
     idempotency = None
     if idempotency_key is not None:
         if not 1 <= len(idempotency_key) <= 200:
@@ -57,11 +87,11 @@ def issue(
             )
         scoped = f"{badge.issuer_id}#{idempotency_key}"
         request_hash = _request_hash(badge_id, data)
-        replay = _replay(scoped, request_hash, store)
+        replay = _replay(scoped, request_hash, ports.assertions)
         if replay is not None:
-            return replay, True
+            return replay, badge, True
 
-    now = clock.now()
+    now = ports.clock.now()
     issued_on = data.issued_on or now
     if issued_on > now + CLOCK_SKEW:
         raise InvalidInput("issuedOn may not be in the future", field="issuedOn")
@@ -91,97 +121,117 @@ def issue(
         ),
         created_at=now,
     )
-    issuer = store.get_issuer(badge.issuer_id)
+    issuer = ports.issuers.get_issuer(badge.issuer_id)
     if issuer is None:
         raise NotFound("no issuer with this id", field="issuerId")
-    number, index = allocate_index(issuer, store, urls, key_service, clock)
-    assertion = sign_assertion(
-        assertion.model_copy(update={"status_list": number, "status_index": index}),
-        badge,
-        issuer,
-        load_keys(issuer.id, store),
-        statuslist.status_entry(urls.status_list(issuer.id, number), index),
-        urls,
-        key_service,
-        clock,
-    )
-    if idempotency_key is not None:
-        idempotency = (scoped, IdempotencyRecord(request_hash, assertion.id))
+    number, index = allocate_index(issuer, urls, ports=ports)
     try:
-        store.create_assertion(assertion, idempotency)
+        assertion = sign_assertion(
+            assertion.model_copy(update={"status_list": number, "status_index": index}),
+            badge,
+            issuer,
+            load_keys(issuer.id, ports.keys),
+            statuslist.status_entry(urls.status_list(issuer.id, number), index),
+            urls,
+            ports.key_service,
+            ports.clock,
+        )
+        if idempotency_key is not None:
+            idempotency = (scoped, IdempotencyRecord(request_hash, assertion.id))
+        issued = events.badge_issued(issuer.id, assertion.id, badge.id, now)
+        ports.assertions.create_assertion(assertion, idempotency, [issued])
     except IdempotencyKeyTaken:
+        _give_back(number, index, issuer.id, ports.status_lists)
         # A concurrent retry won the race: answer with its assertion.
-        replay = _replay(scoped, request_hash, store)
+        replay = _replay(scoped, request_hash, ports.assertions)
         if replay is None:
             raise
-        return replay, True
-    return assertion, False
+        return replay, badge, True
+    except Exception:
+        _give_back(number, index, issuer.id, ports.status_lists)
+        raise
+    return assertion, badge, False
 
 
-def _replay(scoped: str, request_hash: str, store: Store) -> Assertion | None:
-    record = store.get_idempotency(scoped)
+def _give_back(number: int, index: int, issuer_id: str, status_lists: StatusStore) -> None:
+    """Frees the index of a credential that was never stored; if even that fails, the index
+    stays unused (harmless: a reserved index with no credential is never revoked)."""
+    with contextlib.suppress(DomainError):
+        status_lists.release_status_index(issuer_id, number, index)
+
+
+def _replay(scoped: str, request_hash: str, assertions: AssertionStore) -> Assertion | None:
+    record = assertions.get_idempotency(scoped)
     if record is None:
         return None
     if record.request_hash != request_hash:
         raise Conflict(
             "this Idempotency-Key was used with a different request", field="Idempotency-Key"
         )
-    return store.get_assertion(record.assertion_id)
+    return assertions.get_assertion(record.assertion_id)
 
 
-def get_owned_assertion(principal: Principal, assertion_id: str, store: Store) -> Assertion:
-    assertion = store.get_assertion(assertion_id)
+def get_owned_assertion(
+    principal: Principal, assertion_id: str, *, ports: ReadPorts
+) -> tuple[Assertion, BadgeClass]:
+    """The assertion and its badge, if the caller's issuer owns them."""
+    assertion = ports.assertions.get_assertion(assertion_id)
     if assertion is None:
         raise NotFound("no assertion with this id", field="assertionId")
     require_issuer(principal, assertion.issuer_id)
-    return assertion
+    badge = ports.badges.get_badge(assertion.badge_id)
+    if badge is None:
+        raise NotFound("no badge with this id", field="badgeId")
+    return assertion, badge
 
 
 def list_assertions(
-    principal: Principal, badge_id: str, limit: int, cursor: str | None, store: Store
-) -> Page:
-    get_owned_badge(principal, badge_id, store)
+    principal: Principal, badge_id: str, limit: int, cursor: str | None, *, ports: ReadPorts
+) -> tuple[Page, BadgeClass]:
+    badge = get_owned_badge(principal, badge_id, ports.badges)
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}", field="limit")
-    return store.list_assertions(badge_id, limit, cursor)
+    return ports.assertions.list_assertions(badge_id, limit, cursor), badge
 
 
 def revoke(
     principal: Principal,
     assertion_id: str,
     data: RevokeInput,
-    store: Store,
-    key_service: KeyService,
     urls: PublicUrls,
-    clock: Clock,
-) -> Assertion:
+    *,
+    ports: AssertionPorts,
+) -> tuple[Assertion, BadgeClass]:
     """Revokes everywhere at once: hosted assertion, OB 2.0 list, OB 3.0 status list.
 
-    The re-signed status list and the assertion are stored in one transaction, so no verifier
-    ever sees one without the other. Revoking twice is harmless: the first reason stands.
+    The re-signed status list, the assertion and the `badge.revoked` event are stored in one
+    transaction, so no verifier ever sees one without the other. Revoking twice is harmless:
+    the first reason stands.
     """
-    assertion = get_owned_assertion(principal, assertion_id, store)
+    assertion, badge = get_owned_assertion(principal, assertion_id, ports=ports)
     for _ in range(5):
         if assertion.revoked:
-            return assertion
+            return assertion, badge
+        now = ports.clock.now()
         revoked = assertion.model_copy(
-            update={"revoked": True, "revocation_reason": data.reason, "revoked_at": clock.now()}
+            update={"revoked": True, "revocation_reason": data.reason, "revoked_at": now}
         )
+        event = events.badge_revoked(assertion.issuer_id, assertion.id, assertion.badge_id, now)
         try:
-            store.revoke(revoked, _revoked_status(assertion, store, key_service, urls, clock))
+            ports.assertions.revoke(revoked, _revoked_status(assertion, urls, ports), [event])
         except ConcurrentUpdate:
-            assertion = get_owned_assertion(principal, assertion_id, store)
+            assertion, badge = get_owned_assertion(principal, assertion_id, ports=ports)
             continue
-        return revoked
+        return revoked, badge
     raise ServiceUnavailable("the status list is busy; please retry")
 
 
 def _revoked_status(
-    assertion: Assertion, store: Store, key_service: KeyService, urls: PublicUrls, clock: Clock
+    assertion: Assertion, urls: PublicUrls, ports: AssertionPorts
 ) -> StatusList | None:
     if assertion.status_list is None or assertion.status_index is None:
         return None
-    current = store.get_status_list(assertion.issuer_id, assertion.status_list)
+    current = ports.status_lists.get_status_list(assertion.issuer_id, assertion.status_list)
     if current is None:
         raise ServiceUnavailable("the status list is missing; please retry")
     revoked = current.revoked | {assertion.status_index}
@@ -189,9 +239,9 @@ def _revoked_status(
         assertion.issuer_id,
         current.number,
         revoked,
-        load_keys(assertion.issuer_id, store),
+        load_keys(assertion.issuer_id, ports.keys),
         urls,
-        key_service,
-        clock,
+        ports.key_service,
+        ports.clock,
     )
     return StatusList(assertion.issuer_id, current.number, revoked, current.version + 1, credential)

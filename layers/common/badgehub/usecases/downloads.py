@@ -7,11 +7,21 @@ import json
 import re
 import struct
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..domain import baking
 from ..domain.errors import Gone, InvalidInput, NotFound
 from ..domain.images import EXTENSIONS, PNG, SVG
-from ..ports import BlobStore, Store
+from ..ports import AssertionStore, BadgeStore, BlobStore
+
+
+class DownloadPorts(Protocol):
+    @property
+    def badges(self) -> BadgeStore: ...
+    @property
+    def assertions(self) -> AssertionStore: ...
+    @property
+    def blobs(self) -> BlobStore: ...
 
 
 @dataclass(frozen=True)
@@ -25,20 +35,20 @@ def baked_badge(
     assertion_id: str,
     version: baking.Version,
     requested_format: str | None,
-    store: Store,
-    blobs: BlobStore,
+    *,
+    ports: DownloadPorts,
 ) -> Download:
     """OB 2.0 bakes the signed JWS, OB 3.0 the signed credential: both verify offline.
 
     PNG badges also come as SVG (the PNG wrapped in an SVG), SVG badges only as SVG: turning
     SVG into pixels would need a renderer we do not want on a public endpoint.
     """
-    assertion = store.get_assertion(assertion_id)
+    assertion = ports.assertions.get_assertion(assertion_id)
     if assertion is None:
         raise NotFound("no assertion with this id", field="assertionId")
     if assertion.revoked:
         raise Gone("this badge was revoked by its issuer; it can no longer be downloaded")
-    badge = store.get_badge(assertion.badge_id)
+    badge = ports.badges.get_badge(assertion.badge_id)
     if badge is None:
         raise NotFound("no badge with this id", field="badgeId")
     if version is baking.Version.OB2:
@@ -50,7 +60,7 @@ def baked_badge(
     if not payload:
         raise NotFound("this assertion has no signed form to bake", field="assertionId")
 
-    image = blobs.get_public(badge.image.key)
+    image = ports.blobs.get_public(badge.image.key)
     content_type = badge.image.content_type
     wanted = {"png": PNG, "svg": SVG, None: content_type}.get(requested_format)
     if wanted is None or (wanted == PNG and content_type == SVG):

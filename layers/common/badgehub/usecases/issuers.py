@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Protocol
 
 from ..domain import apikeys
 from ..domain.errors import Conflict, NotFound
@@ -10,10 +11,34 @@ from ..domain.images import BadgeImage, read_badge_image
 from ..domain.keys import ALGORITHMS_AT_CREATION, SigningKey
 from ..domain.models import ApiKey, ApiKeyInput, Issuer, IssuerInput, StoredImage
 from ..domain.urls import PublicUrls
-from ..ports import BlobStore, Clock, ConcurrentUpdate, KeyService, StatusList, Store
+from ..ports import (
+    ApiKeyStore,
+    BlobStore,
+    Clock,
+    ConcurrentUpdate,
+    IssuerStore,
+    KeyService,
+    KeyStore,
+    StatusList,
+)
 from .auth import Principal, require_admin, require_issuer
 from .signing import IssuerKeys, create_key_set, discard
 from .status import signed_list
+
+
+class IssuerPorts(Protocol):
+    @property
+    def issuers(self) -> IssuerStore: ...
+    @property
+    def keys(self) -> KeyStore: ...
+    @property
+    def api_keys(self) -> ApiKeyStore: ...
+    @property
+    def blobs(self) -> BlobStore: ...
+    @property
+    def key_service(self) -> KeyService: ...
+    @property
+    def clock(self) -> Clock: ...
 
 
 def store_image(blobs: BlobStore, prefix: str, image: BadgeImage) -> StoredImage:
@@ -25,14 +50,13 @@ def store_image(blobs: BlobStore, prefix: str, image: BadgeImage) -> StoredImage
 def create_issuer(
     principal: Principal,
     data: IssuerInput,
-    store: Store,
-    blobs: BlobStore,
-    key_service: KeyService,
     urls: PublicUrls,
-    clock: Clock,
+    *,
+    ports: IssuerPorts,
 ) -> Issuer:
     """The issuer, its signing keys and its signed, empty status list: all or nothing."""
     require_admin(principal)
+    clock, key_service, blobs = ports.clock, ports.key_service, ports.blobs
     image = read_badge_image(data.image) if data.image else None
     issuer_id = str(uuid.uuid4())
     draft = Issuer(
@@ -57,7 +81,7 @@ def create_issuer(
         )
         stored = store_image(blobs, f"issuers/{issuer_id}", image) if image else None
         issuer = draft.model_copy(update={"image": stored, "key_count": len(keys)})
-        store.create_issuer(issuer, keys, status)
+        ports.issuers.create_issuer(issuer, keys, status)
     except Exception:
         discard(created, key_service)
         if stored:
@@ -66,56 +90,55 @@ def create_issuer(
     return issuer
 
 
-def list_keys(principal: Principal, issuer_id: str, store: Store) -> list[SigningKey]:
-    get_issuer(principal, issuer_id, store)
-    return store.list_keys(issuer_id)
+def list_keys(principal: Principal, issuer_id: str, *, ports: IssuerPorts) -> list[SigningKey]:
+    get_issuer(principal, issuer_id, ports=ports)
+    return ports.keys.list_keys(issuer_id)
 
 
-def rotate_keys(
-    principal: Principal, issuer_id: str, store: Store, key_service: KeyService, clock: Clock
-) -> list[SigningKey]:
+def rotate_keys(principal: Principal, issuer_id: str, *, ports: IssuerPorts) -> list[SigningKey]:
     """New keys sign from now on; old ones stay published so every badge keeps verifying."""
-    issuer = get_issuer(principal, issuer_id, store)
-    current = [key for key in store.list_keys(issuer_id) if key.active]
-    new_keys, created = create_key_set(issuer, key_service, clock.now())
+    issuer = get_issuer(principal, issuer_id, ports=ports)
+    key_service = ports.key_service
+    current = [key for key in ports.keys.list_keys(issuer_id) if key.active]
+    new_keys, created = create_key_set(issuer, key_service, ports.clock.now())
     retired = [key.model_copy(update={"active": False}) for key in current]
     rotated = issuer.model_copy(
         update={"key_count": issuer.key_count + len(ALGORITHMS_AT_CREATION)}
     )
     try:
-        store.rotate_keys(rotated, retired, new_keys)
+        ports.keys.rotate_keys(rotated, retired, new_keys)
     except ConcurrentUpdate as exc:
         discard(created, key_service)
         raise Conflict("another key rotation for this issuer happened meanwhile") from exc
     except Exception:
         discard(created, key_service)
         raise
-    return store.list_keys(issuer_id)
+    return ports.keys.list_keys(issuer_id)
 
 
-def get_issuer(principal: Principal, issuer_id: str, store: Store) -> Issuer:
+def get_issuer(principal: Principal, issuer_id: str, *, ports: IssuerPorts) -> Issuer:
     if not principal.is_admin:
         require_issuer(principal, issuer_id)
-    issuer = store.get_issuer(issuer_id)
+    issuer = ports.issuers.get_issuer(issuer_id)
     if issuer is None:
         raise NotFound("no issuer with this id", field="issuerId")
     return issuer
 
 
 def mint_api_key(
-    principal: Principal, issuer_id: str, data: ApiKeyInput, store: Store, clock: Clock
+    principal: Principal, issuer_id: str, data: ApiKeyInput, *, ports: IssuerPorts
 ) -> tuple[ApiKey, str]:
     """Returns the stored key and the token, which is shown this once and never stored."""
     require_admin(principal)
-    if store.get_issuer(issuer_id) is None:
+    if ports.issuers.get_issuer(issuer_id) is None:
         raise NotFound("no issuer with this id", field="issuerId")
     minted = apikeys.mint()
     key = ApiKey(
         id=minted.key_id,
         issuer_id=issuer_id,
         secret_hash=minted.secret_hash,
-        created_at=clock.now(),
+        created_at=ports.clock.now(),
         label=data.label,
     )
-    store.put_api_key(key)
+    ports.api_keys.put_api_key(key)
     return key, minted.token

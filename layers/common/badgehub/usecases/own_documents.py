@@ -1,7 +1,8 @@
 """Answers the verifier's requests for this platform's own documents straight from the store.
 
 Our own badges are verified against exactly what the public URLs serve (the same use cases
-build both), without an HTTP round trip to ourselves.
+build both), without an HTTP round trip to ourselves. The paths here are the public
+documents' routes (a test holds them to the route catalog).
 """
 
 from __future__ import annotations
@@ -12,71 +13,100 @@ from collections.abc import Callable
 
 from ..domain.errors import DomainError
 from ..domain.urls import PublicUrls
-from ..ports import Store
+from ..ports import Fetched, Fetcher
 from . import public
-from .verify import Fetched, Fetcher
+from .public import DocumentPorts
 
-_ROUTES: list[tuple[re.Pattern[str], Callable[..., public.PublicDocument]]] = []
+Builder = Callable[..., public.PublicDocument]
+ROUTES: dict[str, Builder] = {}
+_PARAMETER = re.compile(r"<(\w+)>")
 
 
-def _route(pattern: str) -> Callable[[Callable[..., public.PublicDocument]], None]:
-    def register(build: Callable[..., public.PublicDocument]) -> None:
-        _ROUTES.append((re.compile(f"^{pattern}$"), build))
+def _route(path: str) -> Callable[[Builder], Builder]:
+    def register(build: Builder) -> Builder:
+        ROUTES[path] = build
+        return build
 
     return register
 
 
-@_route(r"/issuers/(?P<issuer_id>[^/]+)")
-def _issuer(store: Store, urls: PublicUrls, issuer_id: str) -> public.PublicDocument:
-    return public.issuer_document(issuer_id, store, urls)
+def _pattern(path: str) -> re.Pattern[str]:
+    parts = _PARAMETER.split(path)
+    regex = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts)
+    )
+    return re.compile(f"^{regex}$")
 
 
-@_route(r"/issuers/(?P<issuer_id>[^/]+)/keys/(?P<key_id>[^/]+)")
-def _key(store: Store, urls: PublicUrls, issuer_id: str, key_id: str) -> public.PublicDocument:
-    return public.key_document(issuer_id, key_id, store, urls)
+@_route("/issuers/<issuer_id>")
+def _issuer(ports: DocumentPorts, urls: PublicUrls, issuer_id: str) -> public.PublicDocument:
+    return public.issuer_document(issuer_id, ports=ports, urls=urls)
 
 
-@_route(r"/issuers/(?P<issuer_id>[^/]+)/did\.json")
-def _did(store: Store, urls: PublicUrls, issuer_id: str) -> public.PublicDocument:
-    return public.did_document(issuer_id, store, urls)
+@_route("/issuers/<issuer_id>/keys/<key_id>")
+def _key(
+    ports: DocumentPorts, urls: PublicUrls, issuer_id: str, key_id: str
+) -> public.PublicDocument:
+    return public.key_document(issuer_id, key_id, ports=ports, urls=urls)
 
 
-@_route(r"/issuers/(?P<issuer_id>[^/]+)/revocations")
-def _revocations(store: Store, urls: PublicUrls, issuer_id: str) -> public.PublicDocument:
-    return public.revocation_list_document(issuer_id, store, urls)
+@_route("/issuers/<issuer_id>/did.json")
+def _did(ports: DocumentPorts, urls: PublicUrls, issuer_id: str) -> public.PublicDocument:
+    return public.did_document(issuer_id, ports=ports, urls=urls)
 
 
-@_route(r"/issuers/(?P<issuer_id>[^/]+)/status/(?P<number>[0-9]{1,6})")
-def _status(store: Store, urls: PublicUrls, issuer_id: str, number: str) -> public.PublicDocument:
-    return public.status_list_document(issuer_id, int(number), store, 0)
+@_route("/issuers/<issuer_id>/revocations")
+def _revocations(ports: DocumentPorts, urls: PublicUrls, issuer_id: str) -> public.PublicDocument:
+    return public.revocation_list_document(issuer_id, ports=ports, urls=urls)
 
 
-@_route(r"/badges/(?P<badge_id>[^/]+)")
-def _badge(store: Store, urls: PublicUrls, badge_id: str) -> public.PublicDocument:
-    return public.badge_document(badge_id, store, urls)
+@_route("/issuers/<issuer_id>/status/<list_number>")
+def _status(
+    ports: DocumentPorts, urls: PublicUrls, issuer_id: str, list_number: str
+) -> public.PublicDocument:
+    if not list_number.isdigit() or len(list_number) > 6:
+        raise DomainError("no status list with this number")
+    return public.status_list_document(issuer_id, int(list_number), ports=ports, ttl_seconds=0)
 
 
-@_route(r"/assertions/(?P<assertion_id>[^/]+)")
-def _assertion(store: Store, urls: PublicUrls, assertion_id: str) -> public.PublicDocument:
-    return public.assertion_document(assertion_id, store, urls)
+@_route("/badges/<badge_id>")
+def _badge(ports: DocumentPorts, urls: PublicUrls, badge_id: str) -> public.PublicDocument:
+    return public.badge_document(badge_id, ports=ports, urls=urls)
 
 
-@_route(r"/assertions/(?P<assertion_id>[^/]+)/(?P<form>jws|credential|credential/jwt)")
-def _signed(store: Store, urls: PublicUrls, assertion_id: str, form: str) -> public.PublicDocument:
-    name = {"jws": "ob2_jws", "credential": "credential", "credential/jwt": "credential_jwt"}
-    return public.signed_form(assertion_id, name[form], store)
+@_route("/assertions/<assertion_id>")
+def _assertion(ports: DocumentPorts, urls: PublicUrls, assertion_id: str) -> public.PublicDocument:
+    return public.assertion_document(assertion_id, ports=ports, urls=urls)
 
 
-@_route(r"/\.well-known/jwks\.json")
-def _jwks(store: Store, urls: PublicUrls) -> public.PublicDocument:
-    return public.jwks_document(store, urls)
+@_route("/assertions/<assertion_id>/jws")
+def _jws(ports: DocumentPorts, urls: PublicUrls, assertion_id: str) -> public.PublicDocument:
+    return public.signed_form(assertion_id, "ob2_jws", ports=ports)
+
+
+@_route("/assertions/<assertion_id>/credential")
+def _credential(ports: DocumentPorts, urls: PublicUrls, assertion_id: str) -> public.PublicDocument:
+    return public.signed_form(assertion_id, "credential", ports=ports)
+
+
+@_route("/assertions/<assertion_id>/credential/jwt")
+def _jwt(ports: DocumentPorts, urls: PublicUrls, assertion_id: str) -> public.PublicDocument:
+    return public.signed_form(assertion_id, "credential_jwt", ports=ports)
+
+
+@_route("/.well-known/jwks.json")
+def _jwks(ports: DocumentPorts, urls: PublicUrls) -> public.PublicDocument:
+    return public.jwks_document(ports=ports, urls=urls)
+
+
+_COMPILED = [(_pattern(path), build) for path, build in ROUTES.items()]
 
 
 class OwnDocumentsFetcher:
     """URLs under our public base come from the store; every other URL goes to `foreign`."""
 
-    def __init__(self, store: Store, urls: PublicUrls, foreign: Fetcher) -> None:
-        self._store = store
+    def __init__(self, ports: DocumentPorts, urls: PublicUrls, foreign: Fetcher) -> None:
+        self._ports = ports
         self._urls = urls
         self._foreign = foreign
 
@@ -85,11 +115,11 @@ class OwnDocumentsFetcher:
         if not url.startswith(base + "/"):
             return self._foreign.fetch(url)
         path = url[len(base) :].split("?", 1)[0].split("#", 1)[0]
-        for pattern, build in _ROUTES:
+        for pattern, build in _COMPILED:
             found = pattern.match(path)
             if found:
                 try:
-                    document = build(self._store, self._urls, **found.groupdict())
+                    document = build(self._ports, self._urls, **found.groupdict())
                 except DomainError:
                     return Fetched(404, "application/json", b"{}", url)
                 body = document.body

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ..domain import ob2, ob3
 from ..domain.errors import NotFound
 from ..domain.keys import Algorithm, SigningKey, public_jwk
 from ..domain.models import Assertion
 from ..domain.urls import PublicUrls
-from ..ports import Store
+from ..ports import AssertionStore, BadgeStore, IssuerStore, KeyStore, StatusStore
 
 LD_JSON = "application/ld+json"
 VC_LD_JSON = "application/vc+ld+json"
@@ -18,6 +18,19 @@ VC_JWT = "application/vc+jwt"
 JWS_TEXT = "text/plain"
 DID_JSON = "application/did+json"
 JWK_SET = "application/jwk-set+json"
+
+
+class DocumentPorts(Protocol):
+    @property
+    def issuers(self) -> IssuerStore: ...
+    @property
+    def keys(self) -> KeyStore: ...
+    @property
+    def status_lists(self) -> StatusStore: ...
+    @property
+    def badges(self) -> BadgeStore: ...
+    @property
+    def assertions(self) -> AssertionStore: ...
 
 
 @dataclass(frozen=True)
@@ -28,42 +41,44 @@ class PublicDocument:
     max_age: int = 60
 
 
-def issuer_document(issuer_id: str, store: Store, urls: PublicUrls) -> PublicDocument:
-    issuer = store.get_issuer(issuer_id)
+def issuer_document(issuer_id: str, *, ports: DocumentPorts, urls: PublicUrls) -> PublicDocument:
+    issuer = ports.issuers.get_issuer(issuer_id)
     if issuer is None:
         raise NotFound("no issuer with this id", field="issuerId")
-    rsa_ids = [k.key_id for k in store.list_keys(issuer_id) if k.algorithm is Algorithm.RS256]
+    rsa_ids = [k.key_id for k in ports.keys.list_keys(issuer_id) if k.algorithm is Algorithm.RS256]
     return PublicDocument(ob2.issuer_profile(issuer, urls, rsa_ids))
 
 
-def badge_document(badge_id: str, store: Store, urls: PublicUrls) -> PublicDocument:
-    badge = store.get_badge(badge_id)
+def badge_document(badge_id: str, *, ports: DocumentPorts, urls: PublicUrls) -> PublicDocument:
+    badge = ports.badges.get_badge(badge_id)
     if badge is None:
         raise NotFound("no badge with this id", field="badgeId")
     return PublicDocument(ob2.badge_class(badge, urls))
 
 
-def _assertion(assertion_id: str, store: Store) -> Assertion:
-    assertion = store.get_assertion(assertion_id)
+def _assertion(assertion_id: str, *, ports: DocumentPorts) -> Assertion:
+    assertion = ports.assertions.get_assertion(assertion_id)
     if assertion is None:
         raise NotFound("no assertion with this id", field="assertionId")
     return assertion
 
 
-def assertion_document(assertion_id: str, store: Store, urls: PublicUrls) -> PublicDocument:
+def assertion_document(
+    assertion_id: str, *, ports: DocumentPorts, urls: PublicUrls
+) -> PublicDocument:
     """A revoked assertion answers 410 Gone with `revoked: true` and the reason (OB 2.0 hosted)."""
-    assertion = _assertion(assertion_id, store)
+    assertion = _assertion(assertion_id, ports=ports)
     if assertion.revoked:
         return PublicDocument(ob2.revoked_stub(assertion, urls), status=410, max_age=0)
-    badge = store.get_badge(assertion.badge_id)
+    badge = ports.badges.get_badge(assertion.badge_id)
     if badge is None:
         raise NotFound("no badge with this id", field="badgeId")
     return PublicDocument(ob2.hosted_assertion(assertion, badge, urls))
 
 
-def signed_form(assertion_id: str, form: str, store: Store) -> PublicDocument:
+def signed_form(assertion_id: str, form: str, *, ports: DocumentPorts) -> PublicDocument:
     """The forms signed at issuance; revocation is told by the lists, so they never change."""
-    assertion = _assertion(assertion_id, store)
+    assertion = _assertion(assertion_id, ports=ports)
     if form == "ob2_jws" and assertion.ob2_jws:
         return PublicDocument(assertion.ob2_jws, media_type=JWS_TEXT, max_age=3600)
     if form == "credential" and assertion.credential:
@@ -73,16 +88,18 @@ def signed_form(assertion_id: str, form: str, store: Store) -> PublicDocument:
     raise NotFound("this assertion has no such signed form", field="assertionId")
 
 
-def _key(issuer_id: str, key_id: str, store: Store) -> SigningKey:
-    for key in store.list_keys(issuer_id):
+def _key(issuer_id: str, key_id: str, *, ports: DocumentPorts) -> SigningKey:
+    for key in ports.keys.list_keys(issuer_id):
         if key.key_id == key_id:
             return key
     raise NotFound("no key with this id", field="keyId")
 
 
-def key_document(issuer_id: str, key_id: str, store: Store, urls: PublicUrls) -> PublicDocument:
+def key_document(
+    issuer_id: str, key_id: str, *, ports: DocumentPorts, urls: PublicUrls
+) -> PublicDocument:
     """RSA keys as OB 2.0 CryptographicKeys; the others as their DID verification method."""
-    key = _key(issuer_id, key_id, store)
+    key = _key(issuer_id, key_id, ports=ports)
     if key.algorithm is Algorithm.RS256:
         body = ob2.cryptographic_key(issuer_id, key.key_id, key.public_key_pem, urls)
         return PublicDocument(body, max_age=3600)
@@ -92,33 +109,35 @@ def key_document(issuer_id: str, key_id: str, store: Store, urls: PublicUrls) ->
     )
 
 
-def did_document(issuer_id: str, store: Store, urls: PublicUrls) -> PublicDocument:
-    if store.get_issuer(issuer_id) is None:
+def did_document(issuer_id: str, *, ports: DocumentPorts, urls: PublicUrls) -> PublicDocument:
+    if ports.issuers.get_issuer(issuer_id) is None:
         raise NotFound("no issuer with this id", field="issuerId")
-    body = ob3.did_document(issuer_id, store.list_keys(issuer_id), urls)
+    body = ob3.did_document(issuer_id, ports.keys.list_keys(issuer_id), urls)
     return PublicDocument(body, media_type=DID_JSON, max_age=300)
 
 
-def revocation_list_document(issuer_id: str, store: Store, urls: PublicUrls) -> PublicDocument:
-    if store.get_issuer(issuer_id) is None:
+def revocation_list_document(
+    issuer_id: str, *, ports: DocumentPorts, urls: PublicUrls
+) -> PublicDocument:
+    if ports.issuers.get_issuer(issuer_id) is None:
         raise NotFound("no issuer with this id", field="issuerId")
-    body = ob2.revocation_list(issuer_id, store.revoked_assertions(issuer_id), urls)
+    body = ob2.revocation_list(issuer_id, ports.status_lists.revoked_assertions(issuer_id), urls)
     return PublicDocument(body, max_age=0)
 
 
 def status_list_document(
-    issuer_id: str, number: int, store: Store, ttl_seconds: int
+    issuer_id: str, number: int, *, ports: DocumentPorts, ttl_seconds: int
 ) -> PublicDocument:
-    status = store.get_status_list(issuer_id, number)
+    status = ports.status_lists.get_status_list(issuer_id, number)
     if status is None:
         raise NotFound("no status list with this number", field="listNumber")
     return PublicDocument(status.credential, media_type=VC_LD_JSON, max_age=ttl_seconds)
 
 
-def jwks_document(store: Store, urls: PublicUrls) -> PublicDocument:
+def jwks_document(*, ports: DocumentPorts, urls: PublicUrls) -> PublicDocument:
     """Every issuer's public keys; DID-bound keys carry the DID URL as `kid` and `iss`."""
     keys = []
-    for key in store.all_keys():
+    for key in ports.keys.all_keys():
         jwk = public_jwk(key)
         did = urls.did(key.issuer_id)
         if key.algorithm is Algorithm.RS256:

@@ -12,7 +12,7 @@ from ..domain.errors import ServiceUnavailable
 from ..domain.keys import ALGORITHMS_AT_CREATION, Algorithm, SigningKey, key_id
 from ..domain.models import Assertion, BadgeClass, Issuer
 from ..domain.urls import PublicUrls
-from ..ports import Clock, CreatedKey, KeyService, KeyServiceError, Store
+from ..ports import Clock, CreatedKey, KeyService, KeyServiceError, KeyStore
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,8 @@ class IssuerKeys:
         raise ServiceUnavailable(f"the issuer has no active {algorithm.value} key")
 
 
-def load_keys(issuer_id: str, store: Store) -> IssuerKeys:
-    return IssuerKeys(store.list_keys(issuer_id))
+def load_keys(issuer_id: str, keys: KeyStore) -> IssuerKeys:
+    return IssuerKeys(keys.list_keys(issuer_id))
 
 
 @contextmanager

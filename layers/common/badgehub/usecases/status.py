@@ -3,16 +3,38 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Protocol
 
 from ..domain import dataintegrity, statuslist
 from ..domain.errors import ServiceUnavailable
 from ..domain.keys import Algorithm
 from ..domain.models import Issuer
 from ..domain.urls import PublicUrls
-from ..ports import Clock, ConcurrentUpdate, KeyService, StatusList, Store
+from ..ports import (
+    Clock,
+    ConcurrentUpdate,
+    IssuerStore,
+    KeyService,
+    KeyStore,
+    StatusList,
+    StatusStore,
+)
 from .signing import IssuerKeys, key_service_errors, load_keys, signer
 
 TRIES_PER_LIST = 8  # random picks before a crowded list is left for a fresh one
+
+
+class StatusPorts(Protocol):
+    @property
+    def issuers(self) -> IssuerStore: ...
+    @property
+    def keys(self) -> KeyStore: ...
+    @property
+    def status_lists(self) -> StatusStore: ...
+    @property
+    def key_service(self) -> KeyService: ...
+    @property
+    def clock(self) -> Clock: ...
 
 
 def signed_list(
@@ -44,10 +66,9 @@ def signed_list(
         )
 
 
-def allocate_index(
-    issuer: Issuer, store: Store, urls: PublicUrls, key_service: KeyService, clock: Clock
-) -> tuple[int, int]:
+def allocate_index(issuer: Issuer, urls: PublicUrls, *, ports: StatusPorts) -> tuple[int, int]:
     """(list number, index): a random free index, moving to a fresh list when one is crowded."""
+    store, key_service, clock = ports.status_lists, ports.key_service, ports.clock
     for _ in range(4):
         number = issuer.status_list
         for _ in range(TRIES_PER_LIST):
@@ -63,7 +84,7 @@ def allocate_index(
                 issuer.id,
                 number + 1,
                 frozenset(),
-                load_keys(issuer.id, store),
+                load_keys(issuer.id, ports.keys),
                 urls,
                 key_service,
                 clock,
@@ -71,7 +92,7 @@ def allocate_index(
         )
         with contextlib.suppress(ConcurrentUpdate):  # another request opened it first: use theirs
             store.open_status_list(issuer.model_copy(update={"status_list": number + 1}), fresh)
-        reread = store.get_issuer(issuer.id)
+        reread = ports.issuers.get_issuer(issuer.id)
         if reread is None:
             break
         issuer = reread

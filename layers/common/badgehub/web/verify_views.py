@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..domain.urls import PublicUrls
 from ..domain.verification import Report
 
 
@@ -15,3 +16,13 @@ def page_report(report: Report) -> dict[str, Any]:
         for c in report.checks
     ]
     return data
+
+
+def document_links(urls: PublicUrls, assertion_id: str) -> list[tuple[str, str]]:
+    """The badge's standard forms, listed under its verification page."""
+    return [
+        ("Open Badges 2.0 (JSON-LD)", urls.assertion(assertion_id)),
+        ("Open Badges 2.0 signed (JWS)", urls.ob2_signed(assertion_id)),
+        ("Open Badges 3.0 credential", urls.credential(assertion_id)),
+        ("Open Badges 3.0 VC-JWT", urls.credential_jwt(assertion_id)),
+    ]

@@ -1,0 +1,37 @@
+"""Every store on one table: the aggregate modules over a `Table` core (DynamoDB, SQLite...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .assertions import TableAssertions
+from .badges import TableApiKeys, TableBadges
+from .core import Table
+from .cursors import Cursors
+from .issuers import TableIssuers
+from .outbox import TableOutbox
+from .statuslists import TableStatusLists
+
+
+@dataclass(frozen=True)
+class TableStores:
+    issuers: TableIssuers
+    keys: TableIssuers
+    status_lists: TableStatusLists
+    api_keys: TableApiKeys
+    badges: TableBadges
+    assertions: TableAssertions
+    outbox: TableOutbox
+
+
+def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
+    issuers = TableIssuers(table)
+    return TableStores(
+        issuers=issuers,
+        keys=issuers,
+        status_lists=TableStatusLists(table),
+        api_keys=TableApiKeys(table),
+        badges=TableBadges(table),
+        assertions=TableAssertions(table, Cursors(cursor_secret)),
+        outbox=TableOutbox(table),
+    )

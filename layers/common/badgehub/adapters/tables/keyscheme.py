@@ -1,0 +1,99 @@
+"""Every partition and sort key the table uses, in one place: the access paths at a glance.
+
+| record | PK | SK | GSI1PK | GSI1SK |
+|---|---|---|---|---|
+| issuer | ISSUER#<id> | ISSUER | | |
+| signing key | ISSUER#<id> | KEY#<key id> | | |
+| status list | ISSUER#<id> | STATUSLIST#<n> | | |
+| revoked assertion | ISSUER#<id> | REVOKED#<assertion id> | | |
+| status index claim | STATUSINDEX#<issuer>#<n> | <index, 6 digits> | | |
+| API key | APIKEY#<key id> | APIKEY | | |
+| badge class | BADGE#<id> | BADGE | ISSUER#<issuer id> | BADGE#<created>#<id> |
+| assertion | ASSERTION#<id> | ASSERTION | BADGE#<badge id> | ASSERTION#<created>#<id> |
+| idempotency record | IDEMPOTENCY#<issuer>#<key> | IDEMPOTENCY | | |
+| outbox event | EVENT#<id> | EVENT | OUTBOX#<shard> (while pending) | <due>#<id> |
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+OUTBOX_SHARDS = 8  # pending events spread over a few index partitions: no hot key at graduation
+
+
+def issuer(issuer_id: str) -> tuple[str, str]:
+    return f"ISSUER#{issuer_id}", "ISSUER"
+
+
+def signing_key(issuer_id: str, key_id: str) -> tuple[str, str]:
+    return f"ISSUER#{issuer_id}", f"KEY#{key_id}"
+
+
+KEY_PREFIX = "KEY#"
+
+
+def status_list(issuer_id: str, number: int) -> tuple[str, str]:
+    return f"ISSUER#{issuer_id}", f"STATUSLIST#{number}"
+
+
+def revoked(issuer_id: str, assertion_id: str) -> tuple[str, str]:
+    return f"ISSUER#{issuer_id}", f"{REVOKED_PREFIX}{assertion_id}"
+
+
+REVOKED_PREFIX = "REVOKED#"
+
+
+def status_index(issuer_id: str, number: int, index: int) -> tuple[str, str]:
+    return f"STATUSINDEX#{issuer_id}#{number}", f"{index:06d}"
+
+
+def api_key(key_id: str) -> tuple[str, str]:
+    return f"APIKEY#{key_id}", "APIKEY"
+
+
+def badge(badge_id: str) -> tuple[str, str]:
+    return f"BADGE#{badge_id}", "BADGE"
+
+
+def badges_of_issuer(issuer_id: str) -> str:
+    return f"ISSUER#{issuer_id}"
+
+
+def badge_in_issuer(created: str, badge_id: str) -> str:
+    return f"BADGE#{created}#{badge_id}"
+
+
+def assertion(assertion_id: str) -> tuple[str, str]:
+    return f"ASSERTION#{assertion_id}", "ASSERTION"
+
+
+def assertions_of_badge(badge_id: str) -> str:
+    return f"BADGE#{badge_id}"
+
+
+ASSERTION_IN_BADGE_PREFIX = "ASSERTION#"
+
+
+def assertion_in_badge(created: str, assertion_id: str) -> str:
+    return f"{ASSERTION_IN_BADGE_PREFIX}{created}#{assertion_id}"
+
+
+def idempotency(scoped_key: str) -> tuple[str, str]:
+    return f"IDEMPOTENCY#{scoped_key}", "IDEMPOTENCY"
+
+
+def event(event_id: str) -> tuple[str, str]:
+    return f"EVENT#{event_id}", "EVENT"
+
+
+def outbox_shard(event_id: str) -> str:
+    digest = hashlib.sha256(event_id.encode()).digest()
+    return f"OUTBOX#{digest[0] % OUTBOX_SHARDS}"
+
+
+def outbox_shards() -> list[str]:
+    return [f"OUTBOX#{n}" for n in range(OUTBOX_SHARDS)]
+
+
+def pending_event(due: str, event_id: str) -> str:
+    return f"{due}#{event_id}"

@@ -1,0 +1,122 @@
+"""The issuer API (`/v1`): issuers, keys, badge classes, issuing, listing and revoking."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from ..domain.models import ApiKeyInput, AssertionInput, BadgeClassInput, IssuerInput, RevokeInput
+from ..runtime import views, wiring
+from ..runtime.http import header, json_body, json_response, public_urls, query_int
+from ..runtime.settings import admin_settings
+from ..usecases import assertions, badges, issuers
+from ..usecases.auth import Principal, authenticate
+
+router = Router()
+
+
+def caller() -> Principal:
+    return authenticate(
+        header(router, "authorization"),
+        admin_settings().admin_api_key_hash,
+        wiring.ports().api_keys,
+    )
+
+
+@router.post("/v1/issuers")
+def create_issuer() -> Response[str]:
+    urls = public_urls(router)
+    issuer = issuers.create_issuer(
+        caller(), json_body(router, IssuerInput), urls, ports=wiring.ports()
+    )
+    return json_response(201, views.issuer_view(issuer, urls))
+
+
+@router.get("/v1/issuers/<issuer_id>")
+def get_issuer(issuer_id: str) -> Response[str]:
+    issuer = issuers.get_issuer(caller(), issuer_id, ports=wiring.ports())
+    return json_response(200, views.issuer_view(issuer, public_urls(router)))
+
+
+@router.get("/v1/issuers/<issuer_id>/keys")
+def list_keys(issuer_id: str) -> Response[str]:
+    keys = issuers.list_keys(caller(), issuer_id, ports=wiring.ports())
+    urls = public_urls(router)
+    return json_response(200, {"items": [views.key_view(key, urls) for key in keys]})
+
+
+@router.post("/v1/issuers/<issuer_id>/keys/rotate")
+def rotate_keys(issuer_id: str) -> Response[str]:
+    keys = issuers.rotate_keys(caller(), issuer_id, ports=wiring.ports())
+    urls = public_urls(router)
+    return json_response(200, {"items": [views.key_view(key, urls) for key in keys]})
+
+
+@router.post("/v1/issuers/<issuer_id>/api-keys")
+def mint_api_key(issuer_id: str) -> Response[str]:
+    principal = caller()
+    data = json_body(router, ApiKeyInput, optional=True)
+    key, token = issuers.mint_api_key(principal, issuer_id, data, ports=wiring.ports())
+    return json_response(201, views.api_key_view(key, token), {"Cache-Control": "no-store"})
+
+
+@router.post("/v1/issuers/<issuer_id>/badges")
+def create_badge(issuer_id: str) -> Response[str]:
+    principal = caller()
+    data = json_body(router, BadgeClassInput)
+    badge = badges.create_badge(principal, issuer_id, data, ports=wiring.ports())
+    return json_response(201, views.badge_view(badge, public_urls(router)))
+
+
+@router.get("/v1/badges/<badge_id>")
+def get_badge(badge_id: str) -> Response[str]:
+    badge = badges.get_owned_badge(caller(), badge_id, wiring.ports().badges)
+    return json_response(200, views.badge_view(badge, public_urls(router)))
+
+
+@router.post("/v1/badges/<badge_id>/assertions")
+def issue_assertion(badge_id: str) -> Response[str]:
+    principal = caller()
+    urls = public_urls(router)
+    assertion, badge, replayed = assertions.issue(
+        principal,
+        badge_id,
+        json_body(router, AssertionInput),
+        header(router, "idempotency-key"),
+        urls,
+        ports=wiring.ports(),
+    )
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return json_response(201, views.assertion_view(assertion, badge, urls), headers)
+
+
+@router.get("/v1/badges/<badge_id>/assertions")
+def list_assertions(badge_id: str) -> Response[str]:
+    page, badge = assertions.list_assertions(
+        caller(),
+        badge_id,
+        query_int(router, "limit", 25),
+        router.current_event.get_query_string_value("cursor"),
+        ports=wiring.ports(),
+    )
+    urls = public_urls(router)
+    body = {
+        "items": [views.assertion_view(a, badge, urls) for a in page.items],
+        "nextCursor": page.next_cursor,
+    }
+    return json_response(200, body)
+
+
+@router.get("/v1/assertions/<assertion_id>")
+def get_assertion(assertion_id: str) -> Response[str]:
+    assertion, badge = assertions.get_owned_assertion(caller(), assertion_id, ports=wiring.ports())
+    return json_response(200, views.assertion_view(assertion, badge, public_urls(router)))
+
+
+@router.post("/v1/assertions/<assertion_id>/revoke")
+def revoke_assertion(assertion_id: str) -> Response[str]:
+    principal = caller()
+    urls = public_urls(router)
+    data = json_body(router, RevokeInput)
+    assertion, badge = assertions.revoke(principal, assertion_id, data, urls, ports=wiring.ports())
+    return json_response(200, views.assertion_view(assertion, badge, urls))

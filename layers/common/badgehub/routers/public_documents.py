@@ -1,0 +1,137 @@
+"""Public documents at their id URLs (no auth, no private data) and baked badge downloads.
+
+A badge's own URL also serves the verification page to browsers (content negotiation).
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from ..domain.errors import NotFound
+from ..domain.statuslist import TTL_MS
+from ..runtime import wiring
+from ..runtime.http import json_response, public_urls
+from ..runtime.negotiation import negotiated, wants_html
+from ..usecases import public
+from ..usecases.public import PublicDocument
+
+router = Router()
+
+
+def document_response(document: PublicDocument) -> Response[str]:
+    headers = {
+        "Access-Control-Allow-Origin": "*",
+        "Cache-Control": f"public, max-age={document.max_age}" if document.max_age else "no-cache",
+        "Vary": "Accept",
+    }
+    if isinstance(document.body, str):
+        return Response(document.status, document.media_type, document.body, headers)
+    media_type = negotiated(router, document.media_type)
+    return json_response(document.status, document.body, headers, media_type)
+
+
+@router.get("/health")
+def health() -> Response[str]:
+    return json_response(200, {"status": "ok"})
+
+
+@router.get("/issuers/<issuer_id>")
+def issuer_profile(issuer_id: str) -> Response[str]:
+    urls = public_urls(router)
+    return document_response(public.issuer_document(issuer_id, ports=wiring.ports(), urls=urls))
+
+
+@router.get("/issuers/<issuer_id>/keys/<key_id>")
+def issuer_key(issuer_id: str, key_id: str) -> Response[str]:
+    urls = public_urls(router)
+    document = public.key_document(issuer_id, key_id, ports=wiring.ports(), urls=urls)
+    return document_response(document)
+
+
+@router.get("/issuers/<issuer_id>/did.json")
+def did_document(issuer_id: str) -> Response[str]:
+    urls = public_urls(router)
+    return document_response(public.did_document(issuer_id, ports=wiring.ports(), urls=urls))
+
+
+@router.get("/issuers/<issuer_id>/revocations")
+def revocation_list(issuer_id: str) -> Response[str]:
+    urls = public_urls(router)
+    document = public.revocation_list_document(issuer_id, ports=wiring.ports(), urls=urls)
+    return document_response(document)
+
+
+@router.get("/issuers/<issuer_id>/status/<list_number>")
+def status_list(issuer_id: str, list_number: str) -> Response[str]:
+    if not list_number.isdigit():
+        raise NotFound("no status list with this number", field="listNumber")
+    document = public.status_list_document(
+        issuer_id, int(list_number), ports=wiring.ports(), ttl_seconds=TTL_MS // 1000
+    )
+    return document_response(document)
+
+
+@router.get("/.well-known/jwks.json")
+def jwks() -> Response[str]:
+    return document_response(public.jwks_document(ports=wiring.ports(), urls=public_urls(router)))
+
+
+@router.get("/badges/<badge_id>")
+def badge_class(badge_id: str) -> Response[str]:
+    urls = public_urls(router)
+    return document_response(public.badge_document(badge_id, ports=wiring.ports(), urls=urls))
+
+
+@router.get("/assertions/<assertion_id>")
+def assertion(assertion_id: str) -> Response[str]:
+    """JSON-LD for software; the verification page for a browser, on the same URL."""
+    urls = public_urls(router)
+    document = public.assertion_document(assertion_id, ports=wiring.ports(), urls=urls)
+    if wants_html(router):
+        from .verification import badge_page
+
+        return badge_page(assertion_id)
+    return document_response(document)
+
+
+@router.get("/assertions/<assertion_id>/jws")
+def ob2_signed(assertion_id: str) -> Response[str]:
+    return document_response(public.signed_form(assertion_id, "ob2_jws", ports=wiring.ports()))
+
+
+@router.get("/assertions/<assertion_id>/credential")
+def credential(assertion_id: str) -> Response[str]:
+    return document_response(public.signed_form(assertion_id, "credential", ports=wiring.ports()))
+
+
+@router.get("/assertions/<assertion_id>/credential/jwt")
+def credential_jwt(assertion_id: str) -> Response[str]:
+    document = public.signed_form(assertion_id, "credential_jwt", ports=wiring.ports())
+    return document_response(document)
+
+
+def download_response(version: str, assertion_id: str) -> Response[bytes]:
+    # Imported on first download: the baker's parsers are not needed for documents.
+    from ..domain.baking import Version
+    from ..usecases import downloads
+
+    fmt = router.current_event.get_query_string_value("format")
+    download = downloads.baked_badge(assertion_id, Version(version), fmt, ports=wiring.ports())
+    headers = {
+        "Content-Disposition": f'attachment; filename="{download.filename}"',
+        "Cache-Control": "no-cache",  # revocation must stop downloads at once
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    }
+    return Response(200, download.content_type, download.data, headers)
+
+
+@router.get("/assertions/<assertion_id>/baked")
+def baked(assertion_id: str) -> Response[bytes]:
+    return download_response("ob2", assertion_id)
+
+
+@router.get("/assertions/<assertion_id>/credential/baked")
+def baked_credential(assertion_id: str) -> Response[bytes]:
+    return download_response("ob3", assertion_id)
