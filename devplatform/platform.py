@@ -23,7 +23,6 @@ HOST = "127.0.0.1"
 REGION = "us-east-1"
 
 
-@dataclass
 def local_secret(name: str) -> str:
     """A random secret made once under `.local/` (the deployment gets it from Secrets Manager)."""
     path = LOCAL_DIR / name
@@ -34,6 +33,7 @@ def local_secret(name: str) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+@dataclass
 class LocalPlatform:
     port: int = 3000
     admin_api_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))

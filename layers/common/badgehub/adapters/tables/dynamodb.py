@@ -34,6 +34,7 @@ from .core import (
     Write,
     check_transaction,
     index_keys,
+    page_key,
 )
 
 if TYPE_CHECKING:
@@ -231,16 +232,19 @@ class DynamoTable:
         if after:
             kwargs["ExclusiveStartKey"] = {name: {"S": value} for name, value in after.items()}
         items: list[Item] = []
+        # One item more than asked for tells whether another page exists, so the last page
+        # never hands out a cursor to an empty one.
+        wanted = None if limit is None else limit + 1
         with _service_errors("Query"):
             while True:
-                if limit is not None:
-                    kwargs["Limit"] = limit - len(items)
+                if wanted is not None:
+                    kwargs["Limit"] = wanted - len(items)
                 response = aws.dynamodb().query(**kwargs)
                 items += [from_wire(i) for i in response.get("Items", [])]
                 last = response.get("LastEvaluatedKey")
-                if not last or (limit is not None and len(items) >= limit):
+                if not last or (wanted is not None and len(items) >= wanted):
                     break
                 kwargs["ExclusiveStartKey"] = last
-        if limit is None or not last:
+        if limit is None or len(items) <= limit:
             return QueryPage(items)
-        return QueryPage(items, {name: str(v["S"]) for name, v in last.items()})
+        return QueryPage(items[:limit], page_key(items[limit - 1], index))

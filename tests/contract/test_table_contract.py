@@ -1,0 +1,141 @@
+"""The table core's contract: every backend behaves as DynamoDB does for what stores rely on."""
+
+from __future__ import annotations
+
+import pytest
+
+from badgehub.adapters.tables.core import (
+    MAX_TRANSACTION,
+    Absent,
+    All,
+    Below,
+    Check,
+    ConditionFailed,
+    Delete,
+    Equals,
+    Exists,
+    Put,
+    Table,
+)
+
+
+def an_item(
+    pk: str = "P#1", sk: str = "S", **extra: str | int | bool
+) -> dict[str, str | int | bool]:
+    return {"PK": pk, "SK": sk, **extra}
+
+
+def test_put_then_get_returns_the_same_values_and_types(table: Table) -> None:
+    table.put(an_item(name="Ada", count=3, flag=False))
+    assert table.get("P#1", "S") == an_item(name="Ada", count=3, flag=False)
+    assert table.get("P#1", "other") is None
+
+
+def test_absent_refuses_a_second_put_and_keeps_the_first(table: Table) -> None:
+    table.put(an_item(v=1), Absent())
+    with pytest.raises(ConditionFailed):
+        table.put(an_item(v=2), Absent())
+    assert table.get("P#1", "S") == an_item(v=1)
+
+
+def test_exists_and_equals(table: Table) -> None:
+    with pytest.raises(ConditionFailed):
+        table.put(an_item(v=1), Exists())
+    table.put(an_item(v=1, revoked=False))
+    table.put(an_item(v=2, revoked=False), All((Exists(), Equals("revoked", False))))
+    with pytest.raises(ConditionFailed):
+        table.put(an_item(v=3), Equals("v", 1))
+    assert table.get("P#1", "S") == an_item(v=2, revoked=False)
+
+
+def test_below_holds_for_a_missing_or_smaller_attribute_of_an_existing_item(table: Table) -> None:
+    with pytest.raises(ConditionFailed):
+        table.put(an_item(lease=5), Below("lease", 10))  # no item yet
+    table.put(an_item())
+    table.put(an_item(lease=5), Below("lease", 10))
+    with pytest.raises(ConditionFailed):
+        table.put(an_item(lease=20), Below("lease", 5))
+    assert table.get("P#1", "S") == an_item(lease=5)
+
+
+def test_conditional_delete(table: Table) -> None:
+    table.put(an_item(v=1))
+    with pytest.raises(ConditionFailed):
+        table.delete("P#1", "S", Equals("v", 2))
+    table.delete("P#1", "S", Equals("v", 1))
+    assert table.get("P#1", "S") is None
+    table.delete("P#1", "S")  # deleting nothing is fine
+
+
+def test_a_transaction_is_all_or_nothing_and_names_the_failed_writes(table: Table) -> None:
+    table.put(an_item("A", "S", v=1))
+    with pytest.raises(ConditionFailed) as failure:
+        table.transact(
+            [
+                Put(an_item("B", "S"), Absent()),
+                Put(an_item("A", "S", v=2), Absent()),
+                Check("C", "S", Exists()),
+            ]
+        )
+    assert failure.value.failed == (1, 2)
+    assert table.get("B", "S") is None
+    assert table.get("A", "S") == an_item("A", "S", v=1)
+    table.transact([Put(an_item("B", "S"), Absent()), Delete("A", "S", Equals("v", 1))])
+    assert table.get("B", "S") == an_item("B", "S")
+    assert table.get("A", "S") is None
+
+
+def test_a_transaction_refuses_what_dynamodb_refuses(table: Table) -> None:
+    with pytest.raises(ValueError, match="once"):
+        table.transact([Put(an_item("A", "S")), Put(an_item("A", "S"))])
+    with pytest.raises(ValueError, match="at most"):
+        table.transact([Put(an_item(f"A{i}", "S")) for i in range(MAX_TRANSACTION + 1)])
+    assert table.get("A", "S") is None
+
+
+def test_query_reads_one_partition_by_prefix_in_sort_key_order(table: Table) -> None:
+    for sk in ["KEY#2", "KEY#1", "STATUS#1", "KEY#10"]:
+        table.put(an_item("ISSUER#1", sk))
+    table.put(an_item("ISSUER#2", "KEY#1"))
+    page = table.query("ISSUER#1", prefix="KEY#")
+    assert [i["SK"] for i in page.items] == ["KEY#1", "KEY#10", "KEY#2"]
+    assert page.last_key is None
+    assert [i["SK"] for i in table.query("ISSUER#1", descending=True).items] == [
+        "STATUS#1",
+        "KEY#2",
+        "KEY#10",
+        "KEY#1",
+    ]
+
+
+def test_pages_walk_every_item_once_and_the_last_page_has_no_key(table: Table) -> None:
+    for n in range(7):
+        table.put(an_item(f"A#{n}", "A", GSI1PK="BADGE#1", GSI1SK=f"ASSERTION#{n:03d}"))
+    table.put(an_item("B#1", "B", GSI1PK="BADGE#2", GSI1SK="ASSERTION#000"))
+    seen: list[str | int | bool] = []
+    after = None
+    pages = 0
+    while True:
+        page = table.query("BADGE#1", prefix="ASSERTION#", index="GSI1", limit=3, after=after)
+        seen += [i["PK"] for i in page.items]
+        pages += 1
+        if page.last_key is None:
+            break
+        assert set(page.last_key) == {"PK", "SK", "GSI1PK", "GSI1SK"}
+        after = page.last_key
+    assert seen == [f"A#{n}" for n in range(7)]
+    assert pages == 3
+
+
+def test_an_exactly_full_last_page_hands_out_no_key(table: Table) -> None:
+    for n in range(3):
+        table.put(an_item(f"A#{n}", "A", GSI1PK="BADGE#1", GSI1SK=f"ASSERTION#{n}"))
+    page = table.query("BADGE#1", index="GSI1", limit=3)
+    assert len(page.items) == 3
+    assert page.last_key is None
+
+
+def test_items_without_index_keys_are_not_in_the_index(table: Table) -> None:
+    table.put(an_item("A#1", "A", GSI1PK="OUTBOX#0", GSI1SK="2026#1"))
+    table.put(an_item("A#1", "A"))  # replaced without its index keys: gone from the index
+    assert table.query("OUTBOX#0", index="GSI1").items == []
