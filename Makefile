@@ -59,6 +59,7 @@ conformance: setup
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .
@@ -66,6 +67,8 @@ format: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
+	@# Every function's app is a module named `app`: one mypy run each.
+	for app in functions/*/app.py; do $(BIN)/mypy $$app || exit 1; done
 
 template: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(BIN)/cfn-lint template.yaml

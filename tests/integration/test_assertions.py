@@ -153,3 +153,12 @@ def test_stored_assertion_keeps_the_email_private_to_the_record(api: Api, tenant
     doc = json.loads(item["doc"]["S"])
     assert doc["recipient_email"] == "ada@example.org"
     assert doc["identity_hash"].startswith("sha256$")
+
+
+def test_issuing_and_revoking_write_their_events_in_the_table(api: Api, tenant: Tenant) -> None:
+    issued = issue(api, tenant)
+    api.call("POST", f"/v1/assertions/{issued['id']}/revoke", {"reason": "x"}, token=tenant.key)
+    events = [i for i in table_items() if i["PK"]["S"].startswith("EVENT#")]
+    kinds = sorted(json.loads(e["doc"]["S"])["type"] for e in events)
+    assert kinds == ["badge.issued", "badge.revoked"]
+    assert all(e["state"]["S"] == "pending" and "GSI1PK" in e for e in events)

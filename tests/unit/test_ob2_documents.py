@@ -4,53 +4,11 @@ from datetime import timedelta
 import pytest
 
 from badgehub.domain import hashing, ob2
-from badgehub.domain.models import Alignment, Assertion, BadgeClass, Issuer, StoredImage
 from badgehub.domain.urls import PublicUrls
 from tests.support.builders import FIXED_NOW
+from tests.support.records import a_badge_record, an_assertion_record, an_issuer_record
 
 URLS = PublicUrls(base="https://badges.example.org", assets="https://cdn.example.org")
-IMAGE = StoredImage(key="badges/b1/image-abc.png", content_type="image/png", sha256="ab" * 32)
-
-
-def an_issuer_record() -> Issuer:
-    return Issuer(
-        id="i1",
-        name="Uni",
-        url="https://uni.example.org",
-        email="registry@uni.example.org",
-        created_at=FIXED_NOW,
-    )
-
-
-def a_badge_record() -> BadgeClass:
-    return BadgeClass(
-        id="b1",
-        issuer_id="i1",
-        name="Data <Literacy>",
-        description="desc",
-        criteria_narrative="Pass it.",
-        image=IMAGE,
-        tags=("data",),
-        alignments=(Alignment(target_name="ESCO", target_url="https://esco.example/1"),),
-        created_at=FIXED_NOW,
-    )
-
-
-def an_assertion_record(**changes: object) -> Assertion:
-    salt = "s4lt"
-    record = Assertion(
-        id="a1",
-        badge_id="b1",
-        issuer_id="i1",
-        recipient_email="ada@example.org",
-        recipient_name="Ada",
-        salt=salt,
-        identity_hash=hashing.hash_email("ada@example.org", salt),
-        issued_on=FIXED_NOW,
-        expires=FIXED_NOW + timedelta(days=365),
-        created_at=FIXED_NOW,
-    )
-    return record.model_copy(update=changes)
 
 
 def test_issuer_profile_has_every_required_field_and_absolute_id() -> None:

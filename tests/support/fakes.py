@@ -1,0 +1,90 @@
+"""In-memory adapters for fast use-case tests: the real stores over a `MemoryTable`, blobs in a
+dict, keys generated in memory. The table is held to the contract suite, so they can't drift."""
+
+from __future__ import annotations
+
+import uuid
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+from badgehub.domain.errors import NotFound
+from badgehub.domain.keys import Algorithm, SigningKey
+from badgehub.ports import Clock, CreatedKey, KeyServiceError
+from badgehub.runtime.wiring import Ports
+from tests.support.builders import FixedClock
+from tests.support.memory_table import MemoryTable
+
+PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+
+
+class MemoryBlobs:
+    def __init__(self) -> None:
+        self.objects: dict[str, tuple[bytes, str]] = {}
+
+    def put_public(self, key: str, data: bytes, content_type: str) -> None:
+        self.objects[key] = (data, content_type)
+
+    def get_public(self, key: str) -> bytes:
+        if key not in self.objects:
+            raise NotFound("no such image", field="image")
+        return self.objects[key][0]
+
+    def delete_public(self, key: str) -> None:
+        self.objects.pop(key, None)
+
+
+class MemoryKeys:
+    """A key service in memory; `failing = True` makes every signature fail, as a KMS outage."""
+
+    provider = "memory"
+
+    def __init__(self) -> None:
+        self.keys: dict[str, PrivateKey] = {}
+        self.failing = False
+
+    def create_key(self, algorithm: Algorithm, issuer_id: str) -> CreatedKey:
+        private: PrivateKey
+        if algorithm is Algorithm.ED25519:
+            private = ed25519.Ed25519PrivateKey.generate()
+        elif algorithm is Algorithm.ES256:
+            private = ec.generate_private_key(ec.SECP256R1())
+        else:
+            private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        ref = str(uuid.uuid4())
+        self.keys[ref] = private
+        pem = private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return CreatedKey(self.provider, ref, pem.decode())
+
+    def sign(self, key: SigningKey, message: bytes) -> bytes:
+        if self.failing:
+            raise KeyServiceError("the key service is down")
+        private = self.keys[key.provider_ref]
+        if isinstance(private, ed25519.Ed25519PrivateKey):
+            return private.sign(message)
+        if isinstance(private, ec.EllipticCurvePrivateKey):
+            r, s = decode_dss_signature(private.sign(message, ec.ECDSA(hashes.SHA256())))
+            return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+        return private.sign(message, padding.PKCS1v15(), hashes.SHA256())
+
+    def discard_key(self, key: CreatedKey) -> None:
+        self.keys.pop(key.provider_ref, None)
+
+
+class FakePorts(Ports):
+    """The production bundle over in-memory adapters; the parts stay reachable for asserts."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.table = MemoryTable()
+        self.memory_blobs = MemoryBlobs()
+        self.memory_keys = MemoryKeys()
+        super().__init__(
+            table=lambda: self.table,
+            blobs=lambda: self.memory_blobs,
+            key_service=lambda: self.memory_keys,
+            cursor_secret=lambda: b"cursor-secret-for-tests",
+            clock=clock or FixedClock(),
+        )
