@@ -162,3 +162,21 @@ def test_issuing_and_revoking_write_their_events_in_the_table(api: Api, tenant: 
     kinds = sorted(json.loads(e["doc"]["S"])["type"] for e in events)
     assert kinds == ["badge.issued", "badge.revoked"]
     assert all(e["state"]["S"] == "pending" and "GSI1PK" in e for e in events)
+
+
+def test_issuing_emits_an_emf_metric_and_echoes_the_correlation_id(
+    api: Api, tenant: Tenant, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reply = api.call(
+        "POST",
+        f"/v1/badges/{tenant.badge_id}/assertions",
+        an_assertion(),
+        token=tenant.key,
+        headers={"x-correlation-id": "portal-run-7"},
+    )
+    assert reply.status == 201
+    assert reply.headers["x-correlation-id"] == "portal-run-7"
+    documents = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "_aws" in line]
+    emitted = [m["Name"] for d in documents for m in d["_aws"]["CloudWatchMetrics"][0]["Metrics"]]
+    assert "BadgesIssued" in emitted
+    assert "ada@example.org" not in json.dumps(documents)

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from ..domain.models import ApiKeyInput, AssertionInput, BadgeClassInput, IssuerInput, RevokeInput
 from ..runtime import views, wiring
 from ..runtime.http import header, json_body, json_response, public_urls, query_int
+from ..runtime.observability import count
 from ..runtime.settings import admin_settings
 from ..usecases import assertions, badges, issuers
 from ..usecases.auth import Principal, authenticate
@@ -86,6 +87,8 @@ def issue_assertion(badge_id: str) -> Response[str]:
         urls,
         ports=wiring.ports(),
     )
+    if not replayed:
+        count("BadgesIssued")
     headers = {"Idempotent-Replayed": "true"} if replayed else {}
     return json_response(201, views.assertion_view(assertion, badge, urls), headers)
 
@@ -119,4 +122,5 @@ def revoke_assertion(assertion_id: str) -> Response[str]:
     urls = public_urls(router)
     data = json_body(router, RevokeInput)
     assertion, badge = assertions.revoke(principal, assertion_id, data, urls, ports=wiring.ports())
+    count("BadgesRevoked")
     return json_response(200, views.assertion_view(assertion, badge, urls))

@@ -23,7 +23,7 @@ from ..domain.errors import (
     UnsupportedMediaType,
 )
 from ..domain.urls import PublicUrls
-from .observability import logger
+from .observability import count, logger
 from .settings import settings
 
 M = TypeVar("M", bound=BaseModel)
@@ -73,6 +73,8 @@ def install_error_table(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(DomainError)
     def _domain(error: DomainError) -> Response[str]:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthenticated) else None
+        if isinstance(error, ServiceUnavailable):
+            count("DependencyFailures")
         return json_response(
             status_for(error), error_body(error.code, error.message, error.field), headers
         )

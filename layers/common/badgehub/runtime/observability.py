@@ -82,10 +82,14 @@ def metrics() -> Metrics:
     return Metrics(namespace=NAMESPACE, service=SERVICE)
 
 
+_unflushed: list[str] = []
+
+
 def count(name: str, value: float = 1) -> None:
     from aws_lambda_powertools.metrics import MetricUnit
 
     metrics().add_metric(name=name, unit=MetricUnit.Count, value=value)
+    _unflushed.append(name)
 
 
 def correlation_id(event: dict[str, Any]) -> str:
@@ -112,7 +116,8 @@ def observed(handler: Handler) -> Handler:
         try:
             response = handler(event, context)
         finally:
-            if metrics.cache_info().currsize:
+            if _unflushed:
+                _unflushed.clear()
                 metrics().flush_metrics()
         if correlation:
             response.setdefault("headers", {})["X-Correlation-Id"] = correlation
