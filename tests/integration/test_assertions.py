@@ -176,7 +176,9 @@ def test_issuing_emits_an_emf_metric_and_echoes_the_correlation_id(
     )
     assert reply.status == 201
     assert reply.headers["x-correlation-id"] == "portal-run-7"
-    documents = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "_aws" in line]
+    documents = [
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if "_aws" in line
+    ]
     emitted = [m["Name"] for d in documents for m in d["_aws"]["CloudWatchMetrics"][0]["Metrics"]]
     assert "BadgesIssued" in emitted
     assert "ada@example.org" not in json.dumps(documents)

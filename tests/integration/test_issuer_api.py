@@ -182,3 +182,19 @@ def test_unknown_ids_get_404_naming_the_id(api: Api, tenant: Tenant) -> None:
     reply = api.call("POST", "/v1/issuers/nope/api-keys", {}, token=ADMIN_KEY)
     assert (reply.status, reply.json()["error"]["field"]) == (404, "issuerId")
     assert api.call("GET", "/v1/nothing-here").status == 404
+
+
+def test_an_image_store_failure_is_a_503_and_stores_no_badge(
+    api: Api, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from badgehub.adapters import aws as aws_clients
+
+    def failing_put(**_: object) -> None:
+        raise ClientError({"Error": {"Code": "SlowDown", "Message": "x"}}, "PutObject")
+
+    before_items = len(table_items())
+    monkeypatch.setattr(aws_clients.s3(), "put_object", failing_put)
+    reply = api.call("POST", f"/v1/issuers/{tenant.issuer_id}/badges", a_badge(), token=tenant.key)
+    assert reply.status == 503
+    assert reply.json()["error"]["code"] == "service_unavailable"
+    assert len(table_items()) == before_items
