@@ -95,7 +95,7 @@ class LocalPlatform:
         # moto has no Ed25519 KMS keys and re-hashes DIGEST messages: the two local deviations.
         env["ED25519_KEY_SERVICE"] = "secretsmanager"
         env["KMS_SIGN_DIGEST"] = "false"
-        env["CURSOR_SECRET"] = local_secret("cursor-secret")
+        env["APP_SECRET"] = local_secret("app-secret")
         if self.ca_file:
             env["VERIFY_EXTRA_CA_FILE"] = self.ca_file
         return env

@@ -73,7 +73,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "PUBLIC_BASE_URL": BASE,
         "ASSETS_BASE_URL": "https://assets.test",
         "ADMIN_API_KEY_HASH": hash_secret(ADMIN_KEY),
-        "CURSOR_SECRET": "cursor-secret-for-tests",
+        "APP_SECRET": "app-secret-for-tests",
         "POWERTOOLS_SERVICE_NAME": "tests",
         "ED25519_KEY_SERVICE": "secretsmanager",
         "KMS_SIGN_DIGEST": "false",

@@ -85,6 +85,6 @@ class FakePorts(Ports):
             table=lambda: self.table,
             blobs=lambda: self.memory_blobs,
             key_service=lambda: self.memory_keys,
-            cursor_secret=lambda: b"cursor-secret-for-tests",
+            secret=lambda: b"app-secret-for-tests",
             clock=clock or FixedClock(),
         )

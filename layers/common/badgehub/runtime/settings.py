@@ -37,7 +37,7 @@ class Settings(_FromEnvironment):
     assets_base_url: str = ""
     aws_region: str = "us-east-1"
     max_body_bytes: int = 2 * 1024 * 1024
-    cursor_secret: str = Field(default="", description="MAC key of page cursors")
+    app_secret: str = Field(default="", description="keys page-cursor MACs, CSRF and index keys")
 
     def base_url(self) -> str:
         return self.public_base_url.rstrip("/")

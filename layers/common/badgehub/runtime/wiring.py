@@ -38,20 +38,27 @@ class Ports:
         table: Callable[[], Table],
         blobs: Callable[[], BlobStore],
         key_service: Callable[[], KeyService],
-        cursor_secret: Callable[[], bytes],
+        secret: Callable[[], bytes],
         clock: Clock | None = None,
     ) -> None:
         self._table = table
         self._blobs = blobs
         self._key_service = key_service
-        self._cursor_secret = cursor_secret
+        self._secret = secret
         self.clock: Clock = clock or SystemClock()
 
     @cached_property
     def stores(self) -> TableStores:
         from ..adapters.tables import stores_on
 
-        return stores_on(self._table(), self._cursor_secret())
+        return stores_on(self._table(), self.secret_for("cursors"))
+
+    def secret_for(self, purpose: str) -> bytes:
+        """A key of its own for each use of the platform secret."""
+        import hashlib
+        import hmac
+
+        return hmac.new(self._secret(), purpose.encode(), hashlib.sha256).digest()
 
     @property
     def issuers(self) -> TableIssuers:
@@ -113,10 +120,10 @@ def aws_ports() -> Ports:
         local = config.ed25519_key_service == "secretsmanager"
         return RoutingKeyService(kms, SecretsManagerEd25519() if local else kms)
 
-    def cursor_secret() -> bytes:
-        return settings().cursor_secret.encode()
+    def secret() -> bytes:
+        return settings().app_secret.encode()
 
-    return Ports(table=table, blobs=blobs, key_service=key_service, cursor_secret=cursor_secret)
+    return Ports(table=table, blobs=blobs, key_service=key_service, secret=secret)
 
 
 _factory: Callable[[], Ports] = aws_ports

@@ -1,0 +1,104 @@
+"""The recipient's side of a badge: claim state, privacy choices, delivery, and who sees what.
+
+`disclose` is the one policy every surface asks (verification page, backpack, JSON APIs, and
+the share and supplement pages): nothing decides visibility anywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ClaimState(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"
+    PRIVATE = "private"
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last retry
+    NOT_SENT = "not_sent"  # the issuer said `notify: false`
+
+
+class Delivery(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    state: DeliveryState = DeliveryState.PENDING
+    attempts: int = 0
+    last_attempt_at: datetime | None = None
+
+
+class RecipientEntry(BaseModel):
+    """One badge in one recipient's backpack: the recipient's choices and its delivery.
+
+    Kept apart from the assertion (the issuer's signed record): the issuer reads the claim
+    state and delivery, never the privacy choices.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    assertion_id: str
+    badge_id: str
+    issuer_id: str
+    recipient_key: str  # keyed hash of the normalised address: the backpack's partition
+    issued_on: datetime
+    locale: str = "en"
+    claim: ClaimState = ClaimState.PENDING
+    claim_changed_at: datetime | None = None
+    visibility: Visibility = Visibility.PUBLIC
+    show_name: bool = False
+    delivery: Delivery = Delivery()
+    claim_token_hash: str | None = None  # the one claim link that works now
+    version: int = 0
+
+
+class Viewer(StrEnum):
+    OWNER = "owner"  # the signed-in recipient
+    ISSUER = "issuer"  # the issuer's API key
+    ANYONE = "anyone"  # a visitor, a recruiter, a crawler
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What a viewer may see of one badge."""
+
+    listed: bool  # on pages that list or share badges (issuer pages, share pages)
+    recipient_name: bool  # the recipient's name next to the verdict
+    claim_state: bool
+    privacy_choices: bool  # visibility and show_name themselves
+    delivery: bool
+
+
+def disclose(viewer: Viewer, entry: RecipientEntry, *, revoked: bool) -> Disclosure:
+    """Who sees what. The badge's Open Badges documents are always served (it must verify
+    wherever its owner sends it; the recipient is only a salted hash there): this decides
+    everything around them."""
+    if viewer is Viewer.OWNER:
+        return Disclosure(
+            listed=True, recipient_name=True, claim_state=True, privacy_choices=True, delivery=False
+        )
+    if viewer is Viewer.ISSUER:
+        return Disclosure(
+            listed=True, recipient_name=True, claim_state=True, privacy_choices=False, delivery=True
+        )
+    public = (
+        entry.claim is ClaimState.ACCEPTED and entry.visibility is Visibility.PUBLIC and not revoked
+    )
+    return Disclosure(
+        listed=public,
+        recipient_name=entry.claim is not ClaimState.DECLINED and entry.show_name and not revoked,
+        claim_state=False,
+        privacy_choices=False,
+        delivery=False,
+    )
