@@ -138,3 +138,26 @@ class KeyService(Protocol):
 
 class KeyServiceError(Exception):
     """The key service failed; the caller must not leave anything half-written."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One HTTP answer; `url` is where it finally came from, after redirects."""
+
+    status: int
+    content_type: str
+    body: bytes
+    url: str
+
+
+class FetchError(Exception):
+    """Nothing usable came back; `reason` is a plain phrase ("the connection timed out")."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Fetcher(Protocol):
+    def fetch(self, url: str) -> Fetched:
+        """GET `url`; raises FetchError when it cannot be fetched (safely)."""

@@ -11,7 +11,7 @@ import time
 from collections import OrderedDict
 from urllib.parse import urljoin, urlsplit
 
-from ..usecases.verify import Fetched, FetchError
+from ..ports import Fetched, FetchError
 
 ACCEPT = (
     "application/ld+json, application/vc+ld+json;q=0.95, application/json;q=0.9, "

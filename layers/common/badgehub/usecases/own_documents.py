@@ -12,9 +12,8 @@ from collections.abc import Callable
 
 from ..domain.errors import DomainError
 from ..domain.urls import PublicUrls
-from ..ports import Store
+from ..ports import Fetched, Fetcher, Store
 from . import public
-from .verify import Fetched, Fetcher
 
 _ROUTES: list[tuple[re.Pattern[str], Callable[..., public.PublicDocument]]] = []
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, TypeAlias
+from typing import Any, TypeAlias
 from urllib.parse import urldefrag, urlsplit
 
 from ..domain import verification as v
@@ -23,33 +23,24 @@ from ..domain.verification import (
     Token,
     Verdict,
 )
+from ..ports import Fetched, Fetcher, FetchError
+
+__all__ = [
+    "MAX_FETCHES",
+    "BakedImage",
+    "CompactToken",
+    "CredentialJson",
+    "FetchError",
+    "Fetched",
+    "Fetcher",
+    "Url",
+    "VerifySubject",
+    "verify",
+]
 
 _MAX_LINK_HOPS = 2  # a URL to an image that carries a URL: no further
 MAX_FETCHES = 10  # per verification; a real badge needs at most five documents
 _CANNOT = ", so we cannot tell whether this badge has been revoked"
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """One HTTP answer; `url` is where it finally came from, after redirects."""
-
-    status: int
-    content_type: str
-    body: bytes
-    url: str
-
-
-class FetchError(Exception):
-    """Nothing usable came back; `reason` is a plain phrase ("the connection timed out")."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class Fetcher(Protocol):
-    def fetch(self, url: str) -> Fetched:
-        """GET `url`; raises FetchError when it cannot be fetched (safely)."""
 
 
 @dataclass(frozen=True)
