@@ -25,7 +25,7 @@ from badgehub.usecases import public
 from badgehub.usecases.public import PublicDocument
 
 if TYPE_CHECKING:
-    from badgehub.domain.verification import Report
+    from badgehub.domain.verification.report import Report
     from badgehub.runtime.forms import FormData
     from badgehub.usecases.verify import VerifySubject
     from badgehub.web.pages import Page
