@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.urls import PublicUrls
-from ..domain.verification import Report
+from ..domain.verification.report import Report
 
 
 def page_report(report: Report) -> dict[str, Any]:

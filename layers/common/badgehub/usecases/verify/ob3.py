@@ -1,0 +1,177 @@
+"""Verifying an Open Badges 3.0 credential: a Data Integrity proof or a VC-JWT, and its status."""
+
+from __future__ import annotations
+
+from ...domain.verification.dates import date_checks, ob3_dates
+from ...domain.verification.inputs import Token
+from ...domain.verification.keys import ResolvedKey, controller_check
+from ...domain.verification.ob3 import (
+    ob3_issuer_id,
+    ob3_structure_checks,
+    schema_checks,
+    term_checks,
+)
+from ...domain.verification.recipient import ob3_recipient_check
+from ...domain.verification.report import (
+    Check,
+    Format,
+    Report,
+    Verdict,
+    failed,
+    passed,
+    unverifiable,
+)
+from ...domain.verification.signatures import (
+    data_integrity_check,
+    data_integrity_proof,
+    jws_proof_check,
+    jwt_algorithm_check,
+    jwt_claim_checks,
+    jwt_method_id,
+)
+from ...domain.verification.status import (
+    edtech_revocation_check,
+    read_status_entry,
+    status_entries,
+    status_list_check,
+    status_type,
+)
+from ...domain.verification.summary import ob3_summary
+from ...domain.verification.values import Json, as_list, iri, text_value
+from .keys import resolve_key
+from .run import CANNOT_TELL, Run
+
+
+class Ob3Run(Run):
+    """The OB 3.0 steps of a run: content, the proof or token, the key, and status entries."""
+
+    def ob3_data_integrity(self, credential: Json) -> Report:
+        self.ob3_content(credential)
+        issuer_id = ob3_issuer_id(credential)
+        proof = data_integrity_proof(credential)
+        if isinstance(proof, Check):
+            self.checks.append(proof)
+        else:
+            key = self.resolve(proof["verificationMethod"], issuer_id)
+            if key is not None:
+                self.checks.append(data_integrity_check(credential, key))
+        return self.ob3_common(credential, "ob3-data-integrity", claims=None)
+
+    def ob3_jwt(self, token: Token) -> Report:
+        credential = token.credential
+        self.ob3_content(credential)
+        self.checks += jwt_claim_checks(token, credential)
+        problem = jwt_algorithm_check(token)
+        method_id = jwt_method_id(token)
+        if problem is not None:
+            self.checks.append(problem)
+        elif method_id is None:
+            self.checks.append(
+                failed("key_resolution", "The badge does not say which key signed it.")
+            )
+        else:
+            key = self.resolve(method_id, ob3_issuer_id(credential))
+            if key is not None:
+                self.checks.append(jws_proof_check(token, key))
+        return self.ob3_common(credential, "ob3-jwt", claims=token.payload)
+
+    def ob3_content(self, credential: Json) -> None:
+        self.checks += ob3_structure_checks(credential)
+        self.checks += term_checks(credential)
+        self.checks += schema_checks(credential)
+
+    def ob3_common(self, credential: Json, badge_format: Format, claims: Json | None) -> Report:
+        reason = self.ob3_status(credential)
+        self.checks += date_checks(*ob3_dates(credential, claims), self.now)
+        if self.email is not None:
+            self.checks.append(ob3_recipient_check(credential, self.email))
+        summary = ob3_summary(credential, badge_format, revocation_reason=reason, **self.where())
+        return self.finish(summary, credential)
+
+    def resolve(self, method_id: str, issuer_id: str | None) -> ResolvedKey | None:
+        """The signing key, if found and controlled by the issuer; checks recorded either way."""
+        found = resolve_key(self.web, method_id)
+        if isinstance(found, Check):
+            self.checks.append(found)
+            return None
+        key, where = found
+        self.checks.append(passed("key_resolution", where))
+        ownership = controller_check(key, issuer_id)
+        self.checks.append(ownership)
+        return key if ownership.passed else None
+
+    def ob3_status(self, credential: Json) -> str | None:
+        """credentialStatus entries; returns the reason when one says the badge is revoked."""
+        entries = status_entries(credential)
+        if not entries:
+            self.checks.append(
+                passed("revocation", "The issuer did not make this badge revocable.")
+            )
+            return None
+        reason: str | None = None
+        for entry in entries:
+            kind = status_type(entry)
+            if kind == "BitstringStatusListEntry":
+                self.checks.append(self.bitstring_status(entry, credential))
+            elif kind == "1EdTechRevocationList":
+                check, found = self.edtech_status(entry, credential)
+                self.checks.append(check)
+                reason = reason or found
+            else:
+                self.checks.append(
+                    unverifiable(
+                        "revocation",
+                        f"The badge uses a revocation method this verifier cannot check "
+                        f"({kind}), so we cannot tell whether it has been revoked.",
+                    )
+                )
+        return reason
+
+    def bitstring_status(self, raw_entry: Json, credential: Json) -> Check:
+        """The entry's bit, read only from a list the credential's issuer signed."""
+        entry = read_status_entry(raw_entry)
+        if isinstance(entry, Check):
+            return entry
+        listing = self.web.json(
+            entry.list_url, "revocation", "the issuer's status list", CANNOT_TELL
+        )
+        if isinstance(listing, Check):
+            return listing
+        problem = self.status_list_signature(listing, ob3_issuer_id(credential))
+        if problem is not None:
+            return unverifiable("revocation", f"{problem}{CANNOT_TELL}.")
+        return status_list_check(listing, entry, self.now)
+
+    def status_list_signature(self, listing: Json, issuer_id: str | None) -> str | None:
+        """None when the credential's issuer signed the list; else what is wrong, in words."""
+        proof = data_integrity_proof(listing, "revocation")
+        if isinstance(proof, Check):
+            return "The issuer's status list is not signed in a way we can check"
+        if ob3_issuer_id(listing) != issuer_id:
+            return "The status list was published by someone other than the issuer"
+        found = resolve_key(self.web, proof["verificationMethod"])
+        if isinstance(found, Check):
+            return "The key that signed the issuer's status list was not found"
+        if found[0].controller != issuer_id:
+            return "The issuer's status list was signed with someone else's key"
+        if not data_integrity_check(listing, found[0]).passed:
+            return "The issuer's status list does not match its signature"
+        return None
+
+    def edtech_status(self, entry: Json, credential: Json) -> tuple[Check, str | None]:
+        url = iri(entry)
+        listing = self.web.json(
+            url or "",
+            "revocation",
+            "the issuer's revocation list",
+            CANNOT_TELL,
+        )
+        if isinstance(listing, Check):
+            return listing, None
+        check = edtech_revocation_check(listing, credential.get("id"))
+        reason = None
+        if check.effect is Verdict.REVOKED:
+            for item in as_list(listing.get("revokedCredentials")):
+                if isinstance(item, dict) and item.get("id") == credential.get("id"):
+                    reason = text_value(item.get("revocationReason"))
+        return check, reason
