@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from badgehub.domain.errors import ServiceUnavailable
-from badgehub.domain.events import EventType
+from badgehub.domain.events import Consumer, EventType
 from badgehub.domain.models import AssertionInput, BadgeClassInput, IssuerInput, RevokeInput
 from badgehub.domain.urls import PublicUrls
 from badgehub.usecases import assertions, badges, issuers
@@ -41,7 +41,7 @@ def test_issuing_stores_the_assertion_and_announces_it_in_one_go(ports: FakePort
         principal, badge_id, AssertionInput(**an_assertion()), None, URLS, ports=ports
     )
     assert not replayed
-    pending = ports.outbox.pending(FIXED_NOW, 10)
+    pending = ports.outbox.pending(Consumer.EVENTS, FIXED_NOW, 10)
     assert [(e.type, e.subject_id) for e in pending] == [(EventType.BADGE_ISSUED, assertion.id)]
     assert "ada@example.org" not in pending[0].model_dump_json()  # ids only, no personal data
 
@@ -85,32 +85,34 @@ def test_revoking_announces_once_however_often_it_is_asked(ports: FakePorts) -> 
     )
     for _ in range(2):
         assertions.revoke(principal, assertion.id, RevokeInput(reason="error"), URLS, ports=ports)
-    kinds = [e.type for e in ports.outbox.pending(FIXED_NOW, 10)]
+    kinds = [e.type for e in ports.outbox.pending(Consumer.EVENTS, FIXED_NOW, 10)]
     assert kinds.count(EventType.BADGE_REVOKED) == 1
 
 
 def test_only_one_of_two_consumers_claims_an_event(ports: FakePorts) -> None:
     principal, badge_id = a_tenant(ports)
     assertions.issue(principal, badge_id, AssertionInput(**an_assertion()), None, URLS, ports=ports)
-    [seen_by_a] = ports.outbox.pending(FIXED_NOW, 10)
-    [seen_by_b] = ports.outbox.pending(FIXED_NOW, 10)
+    [seen_by_a] = ports.outbox.pending(Consumer.EVENTS, FIXED_NOW, 10)
+    [seen_by_b] = ports.outbox.pending(Consumer.EVENTS, FIXED_NOW, 10)
     claimed = ports.outbox.claim(seen_by_a, FIXED_NOW, timedelta(minutes=1))
     assert claimed is not None
     assert ports.outbox.claim(seen_by_b, FIXED_NOW, timedelta(minutes=1)) is None
-    assert ports.outbox.pending(FIXED_NOW, 10) == []  # leased: nobody else sees it for now
-    assert [e.id for e in ports.outbox.pending(FIXED_NOW + timedelta(minutes=2), 10)] == [
-        claimed.id
-    ]
+    assert (
+        ports.outbox.pending(Consumer.EVENTS, FIXED_NOW, 10) == []
+    )  # leased: nobody else sees it for now
+    assert [
+        e.id for e in ports.outbox.pending(Consumer.EVENTS, FIXED_NOW + timedelta(minutes=2), 10)
+    ] == [claimed.id]
     ports.outbox.settle(claimed)
-    assert ports.outbox.pending(FIXED_NOW + timedelta(days=1), 10) == []
+    assert ports.outbox.pending(Consumer.EVENTS, FIXED_NOW + timedelta(days=1), 10) == []
     assert ports.outbox.get(claimed.id) is not None  # kept as the audit trail
 
 
 def test_a_failed_attempt_comes_back_when_due_with_its_count(ports: FakePorts) -> None:
     principal, badge_id = a_tenant(ports)
     assertions.issue(principal, badge_id, AssertionInput(**an_assertion()), None, URLS, ports=ports)
-    [event] = ports.outbox.pending(FIXED_NOW, 10)
+    [event] = ports.outbox.pending(Consumer.EVENTS, FIXED_NOW, 10)
     later = ports.outbox.retry_later(event, FIXED_NOW + timedelta(minutes=5))
-    assert ports.outbox.pending(FIXED_NOW + timedelta(minutes=4), 10) == []
-    [again] = ports.outbox.pending(FIXED_NOW + timedelta(minutes=5), 10)
+    assert ports.outbox.pending(Consumer.EVENTS, FIXED_NOW + timedelta(minutes=4), 10) == []
+    [again] = ports.outbox.pending(Consumer.EVENTS, FIXED_NOW + timedelta(minutes=5), 10)
     assert again.attempts == 1 == later.attempts

@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from .domain.errors import ConcurrentUpdate
-from .domain.events import Event
+from .domain.events import Consumer, Event
 from .domain.keys import Algorithm, SigningKey
 from .domain.models import ApiKey, Assertion, BadgeClass, Issuer
+from .domain.recipients import LinkPurpose, LinkToken, RecipientEntry, Session, SigninRequest
 
 __all__ = ["ConcurrentUpdate"]
 
@@ -95,8 +96,10 @@ class AssertionStore(Protocol):
         assertion: Assertion,
         idempotency: tuple[str, IdempotencyRecord] | None,
         events: Sequence[Event] = (),
+        entry: RecipientEntry | None = None,
     ) -> None:
-        """Writes the assertion, its idempotency record and its events atomically.
+        """Writes the assertion, its idempotency record, its events and the recipient's
+        backpack entry atomically.
 
         Raises `IdempotencyKeyTaken` if another request already used the key.
         """
@@ -116,11 +119,69 @@ class AssertionStore(Protocol):
 class Outbox(Protocol):
     """Events waiting for their consumers, each claimed conditionally so it is handled once."""
 
-    def pending(self, now: datetime, limit: int) -> list[Event]: ...
+    def pending(self, consumer: Consumer, now: datetime, limit: int) -> list[Event]: ...
     def get(self, event_id: str) -> Event | None: ...
     def claim(self, event: Event, now: datetime, lease: timedelta) -> Event | None: ...
     def settle(self, event: Event) -> None: ...
     def retry_later(self, event: Event, due_at: datetime) -> Event: ...
+
+
+class RecipientStore(Protocol):
+    """Backpack entries and claim links; every change is version-checked (`ConcurrentUpdate`)."""
+
+    def get_entry(self, assertion_id: str) -> RecipientEntry | None: ...
+    def list_entries(self, recipient_key: str) -> list[RecipientEntry]:
+        """Newest first."""
+
+    def save_entry(self, entry: RecipientEntry, events: Sequence[Event] = ()) -> RecipientEntry: ...
+    def issue_link(self, entry: RecipientEntry, link: LinkToken) -> RecipientEntry: ...
+    def get_link(self, purpose: LinkPurpose, token_hash: str) -> LinkToken | None: ...
+    def use_claim_link(
+        self,
+        link: LinkToken,
+        entry: RecipientEntry,
+        session: Session | None,
+        now: datetime,
+        events: Sequence[Event] = (),
+    ) -> RecipientEntry: ...
+
+
+class SessionStore(Protocol):
+    def create_signin_request(self, request: SigninRequest, events: Sequence[Event]) -> None: ...
+    def get_signin_request(self, request_id: str) -> SigninRequest | None: ...
+    def put_signin_link(self, link: LinkToken) -> None: ...
+    def use_signin_link(self, link: LinkToken, session: Session, now: datetime) -> None:
+        """Spends the link and opens the session together; `ConcurrentUpdate` if it was used."""
+
+    def get_session(self, id_hash: str) -> Session | None: ...
+    def touch_session(self, session: Session) -> None: ...
+    def end_session(self, id_hash: str) -> None: ...
+
+
+class RateLimiter(Protocol):
+    def hit(self, scope: str, subject: str, window: int, limit: int) -> bool:
+        """Counts one attempt in a fixed window; False once the window holds `limit`."""
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail, ready to send: both bodies, and images shown inline (no remote fetches)."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+    locale: str
+    inline_images: tuple[tuple[str, bytes, str], ...] = ()  # (content id, data, media type)
+
+
+class Mailer(Protocol):
+    def send(self, mail: Mail) -> None:
+        """Raises `MailerError` when the mail service refuses or fails."""
+
+
+class MailerError(Exception):
+    """Sending failed; the outbox keeps the e-mail and tries again later."""
 
 
 class BlobStore(Protocol):

@@ -56,7 +56,12 @@ def secretsmanager() -> SecretsManagerClient:
     return client
 
 
+@cache
+def sesv2() -> Any:
+    return _client("sesv2")
+
+
 def reset() -> None:
     """Forget cached clients and session (tests that switch endpoints or credentials)."""
-    for cached in (_session, dynamodb, s3, kms, secretsmanager):
+    for cached in (_session, dynamodb, s3, kms, secretsmanager, sesv2):
         cached.cache_clear()

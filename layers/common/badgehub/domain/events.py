@@ -18,6 +18,25 @@ from pydantic import BaseModel, ConfigDict, Field
 class EventType(StrEnum):
     BADGE_ISSUED = "badge.issued"
     BADGE_REVOKED = "badge.revoked"
+    BADGE_CLAIMED = "badge.claimed"
+    BADGE_DECLINED = "badge.declined"
+    # Work for the mailer: an e-mail that must go out (retried until sent or given up).
+    MAIL_BADGE = "mail.badge"
+    MAIL_SIGNIN = "mail.signin"
+
+
+MAIL_EVENTS = frozenset({EventType.MAIL_BADGE, EventType.MAIL_SIGNIN})
+
+
+class Consumer(StrEnum):
+    """Who handles an event: each consumer reads its own part of the outbox."""
+
+    MAILER = "mailer"
+    EVENTS = "events"  # issuer portals' webhooks and the event bus
+
+
+def consumer_of(kind: EventType) -> Consumer:
+    return Consumer.MAILER if kind in MAIL_EVENTS else Consumer.EVENTS
 
 
 class Event(BaseModel):
@@ -53,4 +72,35 @@ def badge_revoked(issuer_id: str, assertion_id: str, badge_id: str, at: datetime
         subject_id=assertion_id,
         occurred_at=at,
         data={"assertionId": assertion_id, "badgeId": badge_id},
+    )
+
+
+def mail_badge(issuer_id: str, assertion_id: str, at: datetime) -> Event:
+    """The badge e-mail to its recipient (the claim link is made when it is sent)."""
+    return Event(
+        type=EventType.MAIL_BADGE,
+        issuer_id=issuer_id,
+        subject_id=assertion_id,
+        occurred_at=at,
+        data={"assertionId": assertion_id},
+    )
+
+
+def mail_signin(request_id: str, at: datetime) -> Event:
+    return Event(
+        type=EventType.MAIL_SIGNIN,
+        issuer_id="",
+        subject_id=request_id,
+        occurred_at=at,
+        data={"requestId": request_id},
+    )
+
+
+def claim_changed(issuer_id: str, assertion_id: str, accepted: bool, at: datetime) -> Event:
+    return Event(
+        type=EventType.BADGE_CLAIMED if accepted else EventType.BADGE_DECLINED,
+        issuer_id=issuer_id,
+        subject_id=assertion_id,
+        occurred_at=at,
+        data={"assertionId": assertion_id},
     )

@@ -102,3 +102,48 @@ def disclose(viewer: Viewer, entry: RecipientEntry, *, revoked: bool) -> Disclos
         privacy_choices=False,
         delivery=False,
     )
+
+
+class LinkPurpose(StrEnum):
+    CLAIM = "claim"
+    SIGNIN = "signin"
+
+
+class LinkToken(BaseModel):
+    """A single-use link as stored: only its hash, what it opens, and until when."""
+
+    model_config = ConfigDict(frozen=True)
+
+    token_hash: str
+    purpose: LinkPurpose
+    expires_at: datetime
+    assertion_id: str | None = None  # claim links
+    email: str | None = None  # sign-in links: the address the link proves
+    used_at: datetime | None = None
+
+    def usable(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at
+
+
+class Session(BaseModel):
+    """A signed-in recipient, behind a cookie that holds only the random session id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id_hash: str
+    email: str
+    recipient_key: str
+    created_at: datetime
+    last_seen_at: datetime
+
+
+class SigninRequest(BaseModel):
+    """Someone asked for a sign-in link; the mailer decides whether there is anything to send."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    email: str
+    recipient_key: str
+    locale: str
+    requested_at: datetime

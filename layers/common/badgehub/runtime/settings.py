@@ -61,6 +61,16 @@ class VerifySettings(_FromEnvironment):
     verify_extra_ca_file: str = ""  # the local platform's CA, so it can fetch its own https URLs
 
 
+class MailSettings(_FromEnvironment):
+    mail_from: str = ""  # the SES identity mail is sent from, e.g. "Badges <badges@uni.example>"
+    platform_name: str = "Open Badges"
+
+
+@cache
+def mail_settings() -> MailSettings:
+    return read_environment(MailSettings)
+
+
 @cache
 def settings() -> Settings:
     env = dict(os.environ)
@@ -84,5 +94,5 @@ def verify_settings() -> VerifySettings:
 
 
 def clear() -> None:
-    for cached in (settings, admin_settings, signing_settings, verify_settings):
+    for cached in (settings, admin_settings, signing_settings, verify_settings, mail_settings):
         cached.cache_clear()

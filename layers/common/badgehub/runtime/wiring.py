@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from ..adapters.tables.core import Table
     from ..adapters.tables.issuers import TableIssuers
     from ..adapters.tables.outbox import TableOutbox
+    from ..adapters.tables.recipients import TableRecipients, TableSessions
     from ..adapters.tables.statuslists import TableStatusLists
-    from ..ports import BlobStore, Clock, KeyService
+    from ..ports import BlobStore, Clock, KeyService, Mailer
 
 
 class SystemClock:
@@ -39,12 +40,14 @@ class Ports:
         blobs: Callable[[], BlobStore],
         key_service: Callable[[], KeyService],
         secret: Callable[[], bytes],
+        mailer: Callable[[], Mailer] | None = None,
         clock: Clock | None = None,
     ) -> None:
         self._table = table
         self._blobs = blobs
         self._key_service = key_service
         self._secret = secret
+        self._mailer = mailer or _no_mailer
         self.clock: Clock = clock or SystemClock()
 
     @cached_property
@@ -88,6 +91,22 @@ class Ports:
     def outbox(self) -> TableOutbox:
         return self.stores.outbox
 
+    @property
+    def recipients(self) -> TableRecipients:
+        return self.stores.recipients
+
+    @property
+    def sessions(self) -> TableSessions:
+        return self.stores.sessions
+
+    @property
+    def rate_limits(self) -> TableSessions:
+        return self.stores.sessions
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        return self._mailer()
+
     @cached_property
     def blobs(self) -> BlobStore:
         return self._blobs()
@@ -95,6 +114,10 @@ class Ports:
     @cached_property
     def key_service(self) -> KeyService:
         return self._key_service()
+
+
+def _no_mailer() -> Mailer:
+    raise RuntimeError("this function sends no e-mail")
 
 
 def aws_ports() -> Ports:
@@ -123,7 +146,13 @@ def aws_ports() -> Ports:
     def secret() -> bytes:
         return settings().app_secret.encode()
 
-    return Ports(table=table, blobs=blobs, key_service=key_service, secret=secret)
+    def mailer() -> Mailer:
+        from ..adapters.ses_mailer import SesMailer
+        from .settings import mail_settings
+
+        return SesMailer(mail_settings().mail_from)
+
+    return Ports(table=table, blobs=blobs, key_service=key_service, secret=secret, mailer=mailer)
 
 
 _factory: Callable[[], Ports] = aws_ports

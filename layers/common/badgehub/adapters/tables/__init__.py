@@ -10,6 +10,7 @@ from .core import Table
 from .cursors import Cursors
 from .issuers import TableIssuers
 from .outbox import TableOutbox
+from .recipients import TableRecipients, TableSessions
 from .statuslists import TableStatusLists
 
 
@@ -22,6 +23,8 @@ class TableStores:
     badges: TableBadges
     assertions: TableAssertions
     outbox: TableOutbox
+    recipients: TableRecipients
+    sessions: TableSessions
 
 
 def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
@@ -34,4 +37,6 @@ def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
         badges=TableBadges(table),
         assertions=TableAssertions(table, Cursors(cursor_secret)),
         outbox=TableOutbox(table),
+        recipients=TableRecipients(table),
+        sessions=TableSessions(table),
     )

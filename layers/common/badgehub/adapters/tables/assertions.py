@@ -7,11 +7,13 @@ from collections.abc import Sequence
 
 from ...domain.events import Event
 from ...domain.models import Assertion
+from ...domain.recipients import RecipientEntry
 from ...ports import IdempotencyKeyTaken, IdempotencyRecord, Page, StatusList
 from . import keyscheme
 from .core import Absent, All, ConditionFailed, Equals, Exists, Item, Put, Table, Write
 from .cursors import Cursors
 from .outbox import event_put
+from .recipients import new_entry_put
 from .records import item, load
 from .statuslists import versioned_status_put
 
@@ -40,6 +42,7 @@ class TableAssertions:
         assertion: Assertion,
         idempotency: tuple[str, IdempotencyRecord] | None,
         events: Sequence[Event] = (),
+        entry: RecipientEntry | None = None,
     ) -> None:
         writes: list[Write] = [Put(assertion_item(assertion), Absent())]
         if idempotency is not None:
@@ -54,6 +57,8 @@ class TableAssertions:
             }
             writes.append(Put(marker, Absent()))
         writes += [event_put(event) for event in events]
+        if entry is not None:
+            writes.append(new_entry_put(entry))
         try:
             self._table.transact(writes)
         except ConditionFailed as exc:

@@ -11,7 +11,13 @@
 | badge class | BADGE#<id> | BADGE | ISSUER#<issuer id> | BADGE#<created>#<id> |
 | assertion | ASSERTION#<id> | ASSERTION | BADGE#<badge id> | ASSERTION#<created>#<id> |
 | idempotency record | IDEMPOTENCY#<issuer>#<key> | IDEMPOTENCY | | |
-| outbox event | EVENT#<id> | EVENT | OUTBOX#<shard> (while pending) | <due>#<id> |
+| outbox event | EVENT#<id> | EVENT | OUTBOX#<consumer>#<shard> (while pending) | <due>#<id> |
+| recipient entry | ASSERTION#<id> | RECIPIENT | RECIPIENT#<recipient key> | <issued>#<id> |
+| claim link | CLAIMTOKEN#<token hash> | TOKEN | | |
+| sign-in request | SIGNINREQUEST#<id> | REQUEST | | |
+| sign-in link | SIGNINTOKEN#<token hash> | TOKEN | | |
+| session | SESSION#<session id hash> | SESSION | | |
+| rate-limit window | RATE#<scope>#<subject>#<window> | RATE | | |
 """
 
 from __future__ import annotations
@@ -86,14 +92,46 @@ def event(event_id: str) -> tuple[str, str]:
     return f"EVENT#{event_id}", "EVENT"
 
 
-def outbox_shard(event_id: str) -> str:
+def outbox_shard(consumer: str, event_id: str) -> str:
     digest = hashlib.sha256(event_id.encode()).digest()
-    return f"OUTBOX#{digest[0] % OUTBOX_SHARDS}"
+    return f"OUTBOX#{consumer}#{digest[0] % OUTBOX_SHARDS}"
 
 
-def outbox_shards() -> list[str]:
-    return [f"OUTBOX#{n}" for n in range(OUTBOX_SHARDS)]
+def outbox_shards(consumer: str) -> list[str]:
+    return [f"OUTBOX#{consumer}#{n}" for n in range(OUTBOX_SHARDS)]
 
 
 def pending_event(due: str, event_id: str) -> str:
     return f"{due}#{event_id}"
+
+
+def recipient_entry(assertion_id: str) -> tuple[str, str]:
+    return f"ASSERTION#{assertion_id}", "RECIPIENT"
+
+
+def backpack(recipient_key: str) -> str:
+    return f"RECIPIENT#{recipient_key}"
+
+
+def backpack_position(issued: str, assertion_id: str) -> str:
+    return f"{issued}#{assertion_id}"
+
+
+def claim_token(token_hash: str) -> tuple[str, str]:
+    return f"CLAIMTOKEN#{token_hash}", "TOKEN"
+
+
+def signin_request(request_id: str) -> tuple[str, str]:
+    return f"SIGNINREQUEST#{request_id}", "REQUEST"
+
+
+def signin_token(token_hash: str) -> tuple[str, str]:
+    return f"SIGNINTOKEN#{token_hash}", "TOKEN"
+
+
+def session(session_hash: str) -> tuple[str, str]:
+    return f"SESSION#{session_hash}", "SESSION"
+
+
+def rate_window(scope: str, subject: str, window: int) -> tuple[str, str]:
+    return f"RATE#{scope}#{subject}#{window}", "RATE"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from ...domain.events import Event
+from ...domain.events import Consumer, Event, consumer_of
 from . import keyscheme
 from .core import Absent, All, ConditionFailed, Equals, Item, Put, Table
 from .records import item, load
@@ -22,7 +22,7 @@ def _pending_item(event: Event) -> Item:
         event,
         state="pending",
         version=event.version,
-        GSI1PK=keyscheme.outbox_shard(event.id),
+        GSI1PK=keyscheme.outbox_shard(consumer_of(event.type), event.id),
         GSI1SK=keyscheme.pending_event(due, event.id),
     )
 
@@ -42,9 +42,9 @@ class TableOutbox:
     def __init__(self, table: Table) -> None:
         self._table = table
 
-    def pending(self, now: datetime, limit: int) -> list[Event]:
+    def pending(self, consumer: Consumer, now: datetime, limit: int) -> list[Event]:
         found: list[Event] = []
-        for shard in keyscheme.outbox_shards():
+        for shard in keyscheme.outbox_shards(consumer):
             for candidate in self._table.query(shard, index="GSI1", limit=limit).items:
                 event = load(Event, candidate)
                 if event is None or (event.due_at or event.occurred_at) > now:
