@@ -37,10 +37,11 @@ def items(ports: FakePorts, prefix: str) -> list[dict[str, str | int | bool]]:
 
 def test_issuing_stores_the_assertion_and_announces_it_in_one_go(ports: FakePorts) -> None:
     principal, badge_id = a_tenant(ports)
-    assertion, _, replayed = assertions.issue(
+    issued = assertions.issue(
         principal, badge_id, AssertionInput(**an_assertion()), None, URLS, ports=ports
     )
-    assert not replayed
+    assertion = issued.assertion
+    assert not issued.replayed
     pending = ports.outbox.pending(Consumer.EVENTS, FIXED_NOW, 10)
     assert [(e.type, e.subject_id) for e in pending] == [(EventType.BADGE_ISSUED, assertion.id)]
     assert "ada@example.org" not in pending[0].model_dump_json()  # ids only, no personal data
@@ -80,9 +81,9 @@ def test_a_failed_write_announces_nothing_and_gives_the_status_index_back(
 
 def test_revoking_announces_once_however_often_it_is_asked(ports: FakePorts) -> None:
     principal, badge_id = a_tenant(ports)
-    assertion, _, _ = assertions.issue(
+    assertion = assertions.issue(
         principal, badge_id, AssertionInput(**an_assertion()), None, URLS, ports=ports
-    )
+    ).assertion
     for _ in range(2):
         assertions.revoke(principal, assertion.id, RevokeInput(reason="error"), URLS, ports=ports)
     kinds = [e.type for e in ports.outbox.pending(Consumer.EVENTS, FIXED_NOW, 10)]

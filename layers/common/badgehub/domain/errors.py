@@ -75,3 +75,13 @@ class ServiceUnavailable(DomainError):
     """A service we depend on (the key service, the table) failed; nothing was half-done."""
 
     code = "service_unavailable"
+
+
+class TooManyRequests(DomainError):
+    """Over a rate limit; `retry_after` says in how many seconds to try again."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -56,6 +56,7 @@ class _Input(BaseModel):
 
 
 class IssuerInput(_Input):
+    locale: Literal["en", "it"] = "en"
     name: Name
     url: HttpUrl
     email: Email
@@ -109,8 +110,13 @@ class EvidenceInput(_Input):
         return self
 
 
+Locale = Literal["en", "it"]
+
+
 class AssertionInput(_Input):
     recipient: RecipientInput
+    notify: bool = Field(default=True, description="false: the issuer's portal tells them")
+    locale: Locale | None = Field(default=None, description="the e-mail's language")
     evidence: list[EvidenceInput] = Field(default_factory=list, max_length=20)
     narrative: Text | None = None
     issued_on: AwareDatetime | None = None
@@ -147,6 +153,7 @@ class Issuer(_Record):
     description: str | None = None
     image: StoredImage | None = None
     created_at: datetime
+    locale: str = "en"  # the language of its recipients' e-mails, unless an issue says otherwise
     key_count: int = 0  # keys ever created; the next one is key-<key_count + 1>
     status_list: int = 1  # the status list new credentials are allocated in
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 ISSUE = "IssueFunction"
 VERIFY = "VerifyFunction"
+CLAIM = "ClaimFunction"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ ROUTES: tuple[Route, ...] = (
         ("GET", "/v1/badges/<badge_id>/assertions"),
         ("GET", "/v1/assertions/<assertion_id>"),
         ("POST", "/v1/assertions/<assertion_id>/revoke"),
+        ("POST", "/v1/assertions/<assertion_id>/resend"),
     ),
     *_routes(
         VERIFY,
@@ -69,6 +71,21 @@ ROUTES: tuple[Route, ...] = (
         ("GET", "/verify"),
         ("POST", "/verify"),
         ("POST", "/v1/verify"),
+    ),
+    *_routes(
+        CLAIM,
+        "recipient",
+        ("GET", "/claim/<token>"),
+        ("POST", "/claim/<token>"),
+        ("GET", "/signin"),
+        ("POST", "/signin"),
+        ("GET", "/signin/<token>"),
+        ("POST", "/signin/<token>"),
+        ("POST", "/signout"),
+        ("GET", "/backpack"),
+        ("POST", "/backpack/<assertion_id>"),
+        ("GET", "/v1/me/assertions"),
+        ("PATCH", "/v1/me/assertions/<assertion_id>"),
     ),
 )
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from ..domain.errors import DomainError
+from ..domain.events import Event
 from ..domain.models import ApiKeyInput, AssertionInput, BadgeClassInput, IssuerInput, RevokeInput
+from ..domain.urls import PublicUrls
 from ..runtime import views, wiring
 from ..runtime.http import header, json_body, json_response, public_urls, query_int
-from ..runtime.observability import count
+from ..runtime.observability import count, logger
 from ..runtime.settings import admin_settings
 from ..usecases import assertions, badges, issuers
 from ..usecases.auth import Principal, authenticate
@@ -79,7 +82,7 @@ def get_badge(badge_id: str) -> Response[str]:
 def issue_assertion(badge_id: str) -> Response[str]:
     principal = caller()
     urls = public_urls(router)
-    assertion, badge, replayed = assertions.issue(
+    issued = assertions.issue(
         principal,
         badge_id,
         json_body(router, AssertionInput),
@@ -87,10 +90,35 @@ def issue_assertion(badge_id: str) -> Response[str]:
         urls,
         ports=wiring.ports(),
     )
-    if not replayed:
+    if not issued.replayed:
         count("BadgesIssued")
-    headers = {"Idempotent-Replayed": "true"} if replayed else {}
-    return json_response(201, views.assertion_view(assertion, badge, urls), headers)
+    if issued.mail is not None:
+        send_now(issued.mail, urls)
+    headers = {"Idempotent-Replayed": "true"} if issued.replayed else {}
+    entry = assertions.recipient_entry(issued.assertion, wiring.ports())
+    view = views.assertion_view(issued.assertion, issued.badge, urls, entry)
+    return json_response(201, view, headers)
+
+
+@router.post("/v1/assertions/<assertion_id>/resend")
+def resend(assertion_id: str) -> Response[str]:
+    urls = public_urls(router)
+    issued, _ = assertions.resend(caller(), assertion_id, ports=wiring.ports())
+    if issued.mail is not None:
+        send_now(issued.mail, urls)
+    entry = assertions.recipient_entry(issued.assertion, wiring.ports())
+    return json_response(200, views.assertion_view(issued.assertion, issued.badge, urls, entry))
+
+
+def send_now(mail: Event, urls: PublicUrls) -> None:
+    """The badge e-mail goes out right after the badge is stored; if the mail service fails,
+    the badge is issued all the same and the scheduled mailer retries (the outbox has it)."""
+    from ..usecases import mailer
+
+    try:
+        mailer.deliver(mail, urls, wiring.mail_renderer(), ports=wiring.ports())
+    except DomainError:
+        logger.warning("the badge e-mail will be retried", extra={"event": mail.id})
 
 
 @router.get("/v1/badges/<badge_id>/assertions")
@@ -104,7 +132,10 @@ def list_assertions(badge_id: str) -> Response[str]:
     )
     urls = public_urls(router)
     body = {
-        "items": [views.assertion_view(a, badge, urls) for a in page.items],
+        "items": [
+            views.assertion_view(a, badge, urls, assertions.recipient_entry(a, wiring.ports()))
+            for a in page.items
+        ],
         "nextCursor": page.next_cursor,
     }
     return json_response(200, body)
@@ -113,7 +144,8 @@ def list_assertions(badge_id: str) -> Response[str]:
 @router.get("/v1/assertions/<assertion_id>")
 def get_assertion(assertion_id: str) -> Response[str]:
     assertion, badge = assertions.get_owned_assertion(caller(), assertion_id, ports=wiring.ports())
-    return json_response(200, views.assertion_view(assertion, badge, public_urls(router)))
+    entry = assertions.recipient_entry(assertion, wiring.ports())
+    return json_response(200, views.assertion_view(assertion, badge, public_urls(router), entry))
 
 
 @router.post("/v1/assertions/<assertion_id>/revoke")
@@ -123,4 +155,5 @@ def revoke_assertion(assertion_id: str) -> Response[str]:
     data = json_body(router, RevokeInput)
     assertion, badge = assertions.revoke(principal, assertion_id, data, urls, ports=wiring.ports())
     count("BadgesRevoked")
-    return json_response(200, views.assertion_view(assertion, badge, urls))
+    entry = assertions.recipient_entry(assertion, wiring.ports())
+    return json_response(200, views.assertion_view(assertion, badge, urls, entry))

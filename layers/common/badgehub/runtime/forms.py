@@ -40,3 +40,24 @@ def parse_multipart(body: bytes, content_type: str | None) -> FormData:
             except UnicodeDecodeError as exc:
                 raise InvalidInput(f"{name} is not UTF-8 text", field=name) from exc
     return FormData(fields, files)
+
+
+MAX_FORM_FIELDS = 20
+
+
+def parse_urlencoded(body: bytes, content_type: str | None) -> dict[str, str]:
+    """A plain HTML form (application/x-www-form-urlencoded): the first value of each field."""
+    from urllib.parse import parse_qsl
+
+    if not content_type or not content_type.lower().startswith("application/x-www-form-urlencoded"):
+        raise UnsupportedMediaType("send the form as a web form", field="Content-Type")
+    try:
+        pairs = parse_qsl(
+            body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS
+        )
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InvalidInput("the form could not be read", field="body") from exc
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        fields.setdefault(name, value)
+    return fields

@@ -19,6 +19,7 @@ from ..domain.errors import (
     NotFound,
     PayloadTooLarge,
     ServiceUnavailable,
+    TooManyRequests,
     Unauthenticated,
     UnsupportedMediaType,
 )
@@ -38,6 +39,7 @@ STATUS: dict[type[DomainError], int] = {
     Gone: 410,
     PayloadTooLarge: 413,
     UnsupportedMediaType: 415,
+    TooManyRequests: 429,
     ServiceUnavailable: 503,
 }
 
@@ -72,7 +74,9 @@ def install_error_table(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(DomainError)
     def _domain(error: DomainError) -> Response[str]:
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthenticated) else None
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthenticated) else {}
+        if isinstance(error, TooManyRequests):
+            headers["Retry-After"] = str(error.retry_after)
         if isinstance(error, ServiceUnavailable):
             count("DependencyFailures")
         return json_response(

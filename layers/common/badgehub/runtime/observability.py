@@ -124,3 +124,22 @@ def observed(handler: Handler) -> Handler:
         return response
 
     return entry
+
+
+Job = Callable[[dict[str, Any], "LambdaContext"], dict[str, Any]]
+
+
+def observed_job(job: Job) -> Job:
+    """A scheduled function's entry point: context in every log line, metrics flushed."""
+
+    @logger.inject_lambda_context(clear_state=True)
+    @wraps(job)
+    def entry(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        try:
+            return job(event, context)
+        finally:
+            if _unflushed:
+                _unflushed.clear()
+                metrics().flush_metrics()
+
+    return entry

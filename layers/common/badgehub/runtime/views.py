@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..domain.keys import Algorithm, SigningKey
 from ..domain.models import ApiKey, Assertion, BadgeClass, Issuer
 from ..domain.ob2 import iso
+from ..domain.recipients import RecipientEntry, Viewer, disclose
 from ..domain.urls import PublicUrls
 
 
@@ -77,7 +78,38 @@ def badge_view(badge: BadgeClass, urls: PublicUrls) -> dict[str, Any]:
     }
 
 
-def assertion_view(assertion: Assertion, badge: BadgeClass, urls: PublicUrls) -> dict[str, Any]:
+def recipient_facts_view(entry: RecipientEntry | None, revoked: bool) -> dict[str, Any]:
+    """What the issuer may know of the recipient's side: claim state and delivery, never
+    their privacy choices (the policy decides)."""
+    if entry is None:
+        return {}
+    shown = disclose(Viewer.ISSUER, entry, revoked=revoked)
+    facts: dict[str, Any] = {}
+    if shown.claim_state:
+        changed = entry.claim_changed_at
+        facts["claim"] = {
+            "state": entry.claim.value,
+            "changedAt": iso(changed) if changed else None,
+        }
+    if shown.delivery:
+        last = entry.delivery.last_attempt_at
+        facts["delivery"] = {
+            "state": entry.delivery.state.value,
+            "attempts": entry.delivery.attempts,
+            "lastAttemptAt": iso(last) if last else None,
+        }
+    if shown.privacy_choices:
+        facts["visibility"] = entry.visibility.value
+        facts["showName"] = entry.show_name
+    return facts
+
+
+def assertion_view(
+    assertion: Assertion,
+    badge: BadgeClass,
+    urls: PublicUrls,
+    entry: RecipientEntry | None = None,
+) -> dict[str, Any]:
     return {
         "id": assertion.id,
         "badgeId": assertion.badge_id,
@@ -90,6 +122,7 @@ def assertion_view(assertion: Assertion, badge: BadgeClass, urls: PublicUrls) ->
         "revoked": assertion.revoked,
         "revocationReason": assertion.revocation_reason,
         "revokedAt": iso(assertion.revoked_at) if assertion.revoked_at else None,
+        **recipient_facts_view(entry, assertion.revoked),
         "links": {
             "assertion": urls.assertion(assertion.id),
             "badge": urls.badge(badge.id),

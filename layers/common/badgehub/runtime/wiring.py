@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..adapters.tables.recipients import TableRecipients, TableSessions
     from ..adapters.tables.statuslists import TableStatusLists
     from ..ports import BlobStore, Clock, KeyService, Mailer
+    from ..web.mail_renderer import TemplateMailRenderer
 
 
 class SystemClock:
@@ -171,6 +172,14 @@ def ports() -> Ports:
 
 
 @cache
+def mail_renderer() -> TemplateMailRenderer:
+    from ..web.mail_renderer import TemplateMailRenderer
+    from .settings import mail_settings
+
+    return TemplateMailRenderer(mail_settings().platform_name)
+
+
+@cache
 def fetcher(own_base_url: str) -> SafeHttpFetcher:
     """Safe fetching for verification; our own host is allowed even on a private address
     (the local platform), and over http only when the platform itself runs on http."""
@@ -196,4 +205,5 @@ def reset() -> None:
     settings.clear()
     ports.cache_clear()
     fetcher.cache_clear()
+    mail_renderer.cache_clear()
     aws.reset()

@@ -5,12 +5,23 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from ..domain import events, hashing, statuslist
-from ..domain.errors import Conflict, DomainError, InvalidInput, NotFound, ServiceUnavailable
+from ..domain import events, hashing, statuslist, tokens
+from ..domain.errors import (
+    Conflict,
+    DomainError,
+    Gone,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+    TooManyRequests,
+)
+from ..domain.events import Event
 from ..domain.models import Assertion, AssertionInput, BadgeClass, Evidence, RevokeInput
+from ..domain.recipients import Delivery, DeliveryState, RecipientEntry
 from ..domain.urls import PublicUrls
 from ..ports import (
     AssertionStore,
@@ -23,6 +34,8 @@ from ..ports import (
     KeyService,
     KeyStore,
     Page,
+    RateLimiter,
+    RecipientStore,
     StatusList,
     StatusStore,
 )
@@ -36,6 +49,9 @@ MAX_PAGE = 100
 
 
 class AssertionPorts(Protocol):
+    def secret_for(self, purpose: str) -> bytes: ...
+    @property
+    def recipients(self) -> RecipientStore: ...
     @property
     def issuers(self) -> IssuerStore: ...
     @property
@@ -54,9 +70,19 @@ class AssertionPorts(Protocol):
 
 class ReadPorts(Protocol):
     @property
+    def recipients(self) -> RecipientStore: ...
+    @property
     def badges(self) -> BadgeStore: ...
     @property
     def assertions(self) -> AssertionStore: ...
+
+
+@dataclass(frozen=True)
+class Issued:
+    assertion: Assertion
+    badge: BadgeClass
+    replayed: bool  # a retried Idempotency-Key: the first request's assertion
+    mail: Event | None = None  # the recipient's e-mail, to send right away
 
 
 def _request_hash(badge_id: str, data: AssertionInput) -> str:
@@ -72,8 +98,8 @@ def issue(
     urls: PublicUrls,
     *,
     ports: AssertionPorts,
-) -> tuple[Assertion, BadgeClass, bool]:
-    """Returns (assertion, its badge, replayed). A retried key returns the first assertion.
+) -> Issued:
+    """The issued badge. A retried key returns the first assertion instead of a second.
 
     Everything is signed before anything is stored: a key-service failure stores nothing,
     and the status-list index reserved for it is given back.
@@ -89,7 +115,7 @@ def issue(
         request_hash = _request_hash(badge_id, data)
         replay = _replay(scoped, request_hash, ports.assertions)
         if replay is not None:
-            return replay, badge, True
+            return Issued(replay, badge, True)
 
     now = ports.clock.now()
     issued_on = data.issued_on or now
@@ -138,19 +164,34 @@ def issue(
         )
         if idempotency_key is not None:
             idempotency = (scoped, IdempotencyRecord(request_hash, assertion.id))
-        issued = events.badge_issued(issuer.id, assertion.id, badge.id, now)
-        ports.assertions.create_assertion(assertion, idempotency, [issued])
+        mail = events.mail_badge(issuer.id, assertion.id, now) if data.notify else None
+        announced = [events.badge_issued(issuer.id, assertion.id, badge.id, now)]
+        announced += [mail] if mail else []
+        entry = RecipientEntry(
+            assertion_id=assertion.id,
+            badge_id=badge.id,
+            issuer_id=issuer.id,
+            recipient_key=tokens.recipient_key(
+                ports.secret_for("recipients"), data.recipient.email
+            ),
+            issued_on=assertion.issued_on,
+            locale=data.locale or issuer.locale,
+            delivery=Delivery(
+                state=DeliveryState.PENDING if data.notify else DeliveryState.NOT_SENT
+            ),
+        )
+        ports.assertions.create_assertion(assertion, idempotency, announced, entry)
     except IdempotencyKeyTaken:
         _give_back(number, index, issuer.id, ports.status_lists)
         # A concurrent retry won the race: answer with its assertion.
         replay = _replay(scoped, request_hash, ports.assertions)
         if replay is None:
             raise
-        return replay, badge, True
+        return Issued(replay, badge, True)
     except Exception:
         _give_back(number, index, issuer.id, ports.status_lists)
         raise
-    return assertion, badge, False
+    return Issued(assertion, badge, False, mail)
 
 
 def _give_back(number: int, index: int, issuer_id: str, status_lists: StatusStore) -> None:
@@ -183,6 +224,10 @@ def get_owned_assertion(
     if badge is None:
         raise NotFound("no badge with this id", field="badgeId")
     return assertion, badge
+
+
+def recipient_entry(assertion: Assertion, ports: ReadPorts) -> RecipientEntry | None:
+    return ports.recipients.get_entry(assertion.id)
 
 
 def list_assertions(
@@ -245,3 +290,46 @@ def _revoked_status(
         ports.clock,
     )
     return StatusList(assertion.issuer_id, current.number, revoked, current.version + 1, credential)
+
+
+RESENDS_PER_HOUR = 5
+
+
+class ResendPorts(ReadPorts, Protocol):
+    @property
+    def rate_limits(self) -> RateLimiter: ...
+    @property
+    def clock(self) -> Clock: ...
+
+
+def resend(
+    principal: Principal, assertion_id: str, *, ports: ResendPorts
+) -> tuple[Issued, RecipientEntry]:
+    """A new e-mail with a new claim link; the link sent before stops working at once."""
+    assertion, badge = get_owned_assertion(principal, assertion_id, ports=ports)
+    if assertion.revoked:
+        raise Gone("this badge was revoked; there is nothing to send")
+    now = ports.clock.now()
+    hour = int(now.timestamp()) // 3600 * 3600
+    if not ports.rate_limits.hit("resend", assertion.id, hour, RESENDS_PER_HOUR):
+        raise TooManyRequests(
+            "this badge's e-mail was sent several times this hour; try later",
+            retry_after=hour + 3600 - int(now.timestamp()),
+        )
+    for _ in range(3):
+        entry = ports.recipients.get_entry(assertion.id)
+        if entry is None:
+            raise NotFound("this badge has no recipient record", field="assertionId")
+        mail = events.mail_badge(assertion.issuer_id, assertion.id, now)
+        fresh = entry.model_copy(
+            update={
+                "claim_token_hash": None,
+                "delivery": Delivery(state=DeliveryState.PENDING, attempts=entry.delivery.attempts),
+            }
+        )
+        try:
+            saved = ports.recipients.save_entry(fresh, [mail])
+        except ConcurrentUpdate:
+            continue
+        return Issued(assertion, badge, False, mail), saved
+    raise ServiceUnavailable("the badge is busy; please retry")

@@ -65,6 +65,7 @@ def create_issuer(
         url=str(data.url),
         email=data.email,
         description=data.description,
+        locale=data.locale,
         created_at=clock.now(),
     )
     keys, created = create_key_set(draft, key_service, clock.now())

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..domain.models import Assertion, BadgeClass, Issuer
+from ..domain.urls import PublicUrls
+from ..usecases.recipients import Held
+
 
 @dataclass(frozen=True)
 class BadgeCard:
@@ -30,3 +34,31 @@ class BackpackItem:
     download_png_url: str  # OB 2.0 baked image (PNG or SVG, as the badge class image)
     download_ob3_url: str  # OB 3.0 baked image
     update_url: str  # where this badge's forms post
+
+
+def card_of(assertion: Assertion, badge: BadgeClass, issuer: Issuer, urls: PublicUrls) -> BadgeCard:
+    return BadgeCard(
+        name=badge.name,
+        description=badge.description,
+        image_url=urls.asset(badge.image.key),
+        issuer_name=issuer.name,
+        issuer_url=issuer.url,
+        issued_on=assertion.issued_on,
+        expires=assertion.expires,
+        criteria_narrative=badge.criteria_narrative,
+        verify_url=urls.assertion(assertion.id),
+    )
+
+
+def backpack_item(held: Held, urls: PublicUrls, now: datetime) -> BackpackItem:
+    return BackpackItem(
+        card=card_of(held.assertion, held.badge, held.issuer, urls),
+        assertion_id=held.assertion.id,
+        claim=held.entry.claim.value,
+        visibility=held.entry.visibility.value,
+        show_name=held.entry.show_name,
+        verdict=held.verdict(now),
+        download_png_url=urls.baked(held.assertion.id),
+        download_ob3_url=urls.baked_credential(held.assertion.id),
+        update_url=f"/backpack/{held.assertion.id}",
+    )

@@ -1,0 +1,361 @@
+"""The recipient's pages (claim, sign-in, backpack) and their JSON twin (`/v1/me`)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from pydantic import BaseModel, ConfigDict
+
+from ..domain import tokens
+from ..domain.errors import DomainError, Forbidden, InvalidInput, Unauthenticated
+from ..domain.recipients import ClaimState, Session, Visibility
+from ..runtime import cookies, wiring
+from ..runtime.forms import parse_urlencoded
+from ..runtime.http import header, json_body, json_response, public_urls, raw_body, status_for
+from ..runtime.negotiation import language
+from ..runtime.settings import settings
+from ..usecases import recipients, sessions
+from ..usecases.recipients import Changes, Held, LinkProblem
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.shared.cookies import Cookie
+
+    from ..web.pages import Page
+
+router = Router()
+
+
+def _page(page: Page, status: int = 200, set_cookies: list[Cookie] | None = None) -> Response[str]:
+    return Response(status, "text/html; charset=utf-8", page.html, page.headers, set_cookies or [])
+
+
+def _redirect(location: str, set_cookies: list[Cookie] | None = None) -> Response[str]:
+    headers = {"Location": location, "Cache-Control": "no-store"}
+    return Response(303, "text/plain; charset=utf-8", "", headers, set_cookies or [])
+
+
+def _origins() -> str:
+    assets = settings().assets_base()
+    return assets.split("/", 3)[0] + "//" + assets.split("/", 3)[2]
+
+
+def _verify_url() -> str:
+    return public_urls(router).base + "/verify"
+
+
+def _form() -> dict[str, str]:
+    return parse_urlencoded(raw_body(router), header(router, "content-type"))
+
+
+def safe_next(value: str | None) -> str:
+    """Only a path on this site: never `//host`, a scheme, or a backslash trick."""
+    if (
+        not value
+        or not value.startswith("/")
+        or value.startswith("//")
+        or "\\" in value
+        or any(ord(c) < 32 for c in value)
+    ):
+        return "/backpack"
+    return value
+
+
+def _session_cookie(opened: sessions.Opened) -> Cookie:
+    return cookies.make(
+        cookies.SESSION, opened.raw_id, int(tokens.SESSION_ABSOLUTE.total_seconds())
+    )
+
+
+def _signed_in() -> Session:
+    return sessions.current_session(cookies.read(router, cookies.SESSION), ports=wiring.ports())
+
+
+# Claim ---------------------------------------------------------------------------------
+
+
+def _claim_view(token: str, confirm_decline: bool = False) -> Response[str]:
+    from ..web import recipient_pages
+    from ..web.cards import card_of
+
+    lang = language(router)
+    ports = wiring.ports()
+    opened = recipients.open_claim(token, ports=ports)
+    if isinstance(opened, LinkProblem):
+        page = recipient_pages.link_problem_page(
+            lang,
+            reason=opened.value,
+            signin_url="/signin",
+            verify_url=_verify_url(),
+            image_origins=_origins(),
+        )
+        return _page(page, 410 if opened is not LinkProblem.UNKNOWN else 404)
+    link, held = opened
+    page = recipient_pages.claim_page(
+        lang,
+        card=card_of(held.assertion, held.badge, held.issuer, public_urls(router)),
+        recipient_name=held.assertion.recipient_name,
+        csrf=recipients.claim_csrf(link, ports=ports),
+        action_url=f"/claim/{token}",
+        verify_url=_verify_url(),
+        image_origins=_origins(),
+        confirm_decline=confirm_decline,
+    )
+    return _page(page)
+
+
+@router.get("/claim/<token>")
+def claim(token: str) -> Response[str]:
+    return _claim_view(token)
+
+
+@router.post("/claim/<token>")
+def answer_claim(token: str) -> Response[str]:
+    """Accept signs in and opens the backpack; Decline asks once more before it hides it."""
+    form = _form()
+    action = form.get("action", "")
+    if action == "decline":
+        return _claim_view(token, confirm_decline=True)
+    if action == "cancel":
+        return _redirect(f"/claim/{token}")
+    if action not in ("accept", "decline-confirmed"):
+        raise InvalidInput("choose accept or decline", field="action")
+    try:
+        opened = recipients.answer_claim(
+            token, action == "accept", form.get("csrf"), ports=wiring.ports()
+        )
+    except DomainError as error:
+        if isinstance(error, Forbidden):
+            raise
+        return _claim_view(token)  # the link's own page says what is wrong with it
+    return _redirect("/backpack", [_session_cookie(opened)])
+
+
+# Sign-in -------------------------------------------------------------------------------
+
+
+def _signin_form(
+    status: int = 200, *, email: str | None = None, error: str | None = None, sent: bool = False
+) -> Response[str]:
+    from ..web import recipient_pages
+
+    form_secret = cookies.read(router, cookies.FORM) or secrets.token_urlsafe(24)
+    csrf = tokens.csrf_token(wiring.ports().secret_for("csrf"), f"form:{form_secret}")
+    next_path = router.current_event.get_query_string_value("next")
+    page = recipient_pages.signin_page(
+        language(router),
+        csrf=csrf,
+        action_url="/signin",
+        verify_url=_verify_url(),
+        image_origins=_origins(),
+        email=email,
+        error=error,
+        sent=sent,
+        next_path=safe_next(next_path) if next_path else None,
+    )
+    return _page(page, status, [cookies.make(cookies.FORM, form_secret, 3600)])
+
+
+@router.get("/signin")
+def signin() -> Response[str]:
+    return _signin_form()
+
+
+@router.post("/signin")
+def request_signin() -> Response[str]:
+    from ..domain.models import RecipientInput
+
+    form = _form()
+    form_secret = cookies.read(router, cookies.FORM) or ""
+    key = wiring.ports().secret_for("csrf")
+    if not form_secret or not tokens.csrf_matches(key, f"form:{form_secret}", form.get("csrf")):
+        return _signin_form(403, error="The form expired; please try again.")
+    try:
+        email = RecipientInput(email=form.get("email", "")).email
+    except ValueError:
+        return _signin_form(400, email=form.get("email"), error="Enter an e-mail address.")
+    client = str(
+        (router.current_event.get("requestContext") or {}).get("http", {}).get("sourceIp", "")
+    )
+    try:
+        sessions.request_signin(email, client, language(router), ports=wiring.ports())
+    except DomainError as error:
+        response = _signin_form(status_for(error), email=email, error=error.message)
+        retry = getattr(error, "retry_after", None)
+        if retry is not None:
+            response.headers["Retry-After"] = str(retry)
+        return response
+    return _signin_form(email=None, sent=True)
+
+
+@router.get("/signin/<token>")
+def signin_link(token: str) -> Response[str]:
+    """Mail scanners open links: the link is spent only by the button on this page."""
+    from ..web import recipient_pages
+
+    link = sessions.find_signin_link(token, ports=wiring.ports())
+    if link is None or not link.usable(wiring.ports().clock.now()):
+        reason = "unknown" if link is None else ("used" if link.used_at else "expired")
+        page = recipient_pages.link_problem_page(
+            language(router),
+            reason=reason,
+            signin_url="/signin",
+            verify_url=_verify_url(),
+            image_origins=_origins(),
+        )
+        return _page(page, 404 if link is None else 410)
+    csrf = tokens.csrf_token(wiring.ports().secret_for("csrf"), f"signin:{link.token_hash}")
+    page = recipient_pages.signin_confirm_page(
+        language(router),
+        csrf=csrf,
+        action_url=f"/signin/{token}",
+        next_path=safe_next(router.current_event.get_query_string_value("next")),
+        verify_url=_verify_url(),
+        image_origins=_origins(),
+    )
+    return _page(page)
+
+
+@router.post("/signin/<token>")
+def use_signin_link(token: str) -> Response[str]:
+    form = _form()
+    ports = wiring.ports()
+    link = sessions.find_signin_link(token, ports=ports)
+    bound = f"signin:{link.token_hash}" if link else ""
+    if link is None or not tokens.csrf_matches(ports.secret_for("csrf"), bound, form.get("csrf")):
+        return signin_link(token)
+    try:
+        opened = sessions.use_signin_link(link, ports=ports)
+    except Unauthenticated:
+        return signin_link(token)
+    return _redirect(safe_next(form.get("next")), [_session_cookie(opened)])
+
+
+@router.post("/signout")
+def signout() -> Response[str]:
+    form = _form()
+    try:
+        session = _signed_in()
+        sessions.check_csrf(session, form.get("csrf"), ports=wiring.ports())
+    except Unauthenticated:
+        return _redirect("/signin", [cookies.clear(cookies.SESSION)])
+    sessions.end_session(cookies.read(router, cookies.SESSION), ports=wiring.ports())
+    return _redirect("/signin", [cookies.clear(cookies.SESSION)])
+
+
+# Backpack ------------------------------------------------------------------------------
+
+
+def _backpack_page(session: Session, notice: str | None = None) -> Response[str]:
+    from ..web import recipient_pages
+    from ..web.cards import backpack_item
+
+    ports = wiring.ports()
+    urls = public_urls(router)
+    now = ports.clock.now()
+    items = [backpack_item(held, urls, now) for held in recipients.backpack(session, ports=ports)]
+    page = recipient_pages.backpack_page(
+        language(router),
+        email=session.email,
+        items=items,
+        csrf=sessions.csrf_for(session, ports=ports),
+        signout_url="/signout",
+        verify_url=_verify_url(),
+        image_origins=_origins(),
+        notice=notice,
+    )
+    return _page(page)
+
+
+@router.get("/backpack")
+def backpack() -> Response[str]:
+    try:
+        session = _signed_in()
+    except Unauthenticated:
+        return _redirect("/signin?next=/backpack")
+    return _backpack_page(session, router.current_event.get_query_string_value("saved") and "saved")
+
+
+def _form_changes(form: dict[str, str]) -> Changes:
+    try:
+        return Changes(
+            visibility=Visibility(form["visibility"]) if form.get("visibility") else None,
+            show_name={"on": True, "off": False}[form["show_name"]]
+            if form.get("show_name")
+            else None,
+            claim=ClaimState(form["claim"]) if form.get("claim") else None,
+        )
+    except (ValueError, KeyError) as exc:
+        raise InvalidInput("that choice is not one of the options", field="body") from exc
+
+
+@router.post("/backpack/<assertion_id>")
+def change_badge(assertion_id: str) -> Response[str]:
+    try:
+        session = _signed_in()
+    except Unauthenticated:
+        return _redirect("/signin?next=/backpack")
+    form = _form()
+    ports = wiring.ports()
+    sessions.check_csrf(session, form.get("csrf"), ports=ports)
+    recipients.change(session, assertion_id, _form_changes(form), ports=ports)
+    return _redirect(f"/backpack?saved=1#badge-{assertion_id}")
+
+
+# JSON for software ---------------------------------------------------------------------
+
+
+class MeChanges(BaseModel):
+    """PATCH /v1/me/assertions/{id}: any of the recipient's choices."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
+
+    visibility: Visibility | None = None
+    showName: bool | None = None  # noqa: N815 - the wire name
+    claim: ClaimState | None = None
+
+
+def _me_view(held: Held) -> dict[str, Any]:
+    from ..web.cards import backpack_item
+
+    urls = public_urls(router)
+    item = backpack_item(held, urls, wiring.ports().clock.now())
+    return {
+        "id": held.assertion.id,
+        "badge": {"id": held.badge.id, "name": held.badge.name},
+        "issuer": {"id": held.issuer.id, "name": held.issuer.name},
+        "issuedOn": held.assertion.issued_on.isoformat(),
+        "expires": held.assertion.expires.isoformat() if held.assertion.expires else None,
+        "claim": held.entry.claim.value,
+        "visibility": held.entry.visibility.value,
+        "showName": held.entry.show_name,
+        "verdict": item.verdict,
+        "links": {
+            "verify": item.card.verify_url,
+            "baked": item.download_png_url,
+            "baked_credential": item.download_ob3_url,
+        },
+    }
+
+
+@router.get("/v1/me/assertions")
+def my_assertions() -> Response[str]:
+    session = _signed_in()
+    ports = wiring.ports()
+    csrf = sessions.csrf_for(session, ports=ports)
+    items = [_me_view(held) for held in recipients.backpack(session, ports=ports)]
+    headers = {"Cache-Control": "no-store", "X-CSRF-Token": csrf}
+    return json_response(200, {"items": items, "csrfToken": csrf}, headers)
+
+
+@router.patch("/v1/me/assertions/<assertion_id>")
+def change_my_assertion(assertion_id: str) -> Response[str]:
+    session = _signed_in()
+    ports = wiring.ports()
+    sessions.check_csrf(session, header(router, "x-csrf-token"), ports=ports)
+    body = json_body(router, MeChanges)
+    changes = Changes(visibility=body.visibility, show_name=body.showName, claim=body.claim)
+    held = recipients.change(session, assertion_id, changes, ports=ports)
+    return json_response(200, _me_view(held), {"Cache-Control": "no-store"})

@@ -1,0 +1,34 @@
+"""Scheduled jobs' entry points: one bounded run each, summarised for the log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from ..domain.urls import PublicUrls
+from . import wiring
+from .observability import count, logger
+from .settings import settings
+
+SAFETY = timedelta(seconds=10)  # stop this long before Lambda would
+
+
+def send_pending_mail(remaining_ms: int) -> dict[str, Any]:
+    from ..usecases import mailer
+
+    config = settings()
+    urls = PublicUrls(base=config.base_url(), assets=config.assets_base())
+    budget = max(timedelta(milliseconds=remaining_ms) - SAFETY, timedelta(seconds=1))
+    run = mailer.deliver_pending(urls, wiring.mail_renderer(), ports=wiring.ports(), budget=budget)
+    summary = {
+        "sent": run.sent,
+        "retried": run.retried,
+        "gaveUp": run.gave_up,
+        "skipped": run.skipped,
+        "errors": run.errors,
+    }
+    for name, value in summary.items():
+        if value:
+            count(f"Mail{name[0].upper()}{name[1:]}", value)
+    logger.info("mail run", extra=summary)
+    return summary
