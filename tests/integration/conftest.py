@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.message import Message
 from typing import Any
 
 import boto3
@@ -74,6 +75,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "ASSETS_BASE_URL": "https://assets.test",
         "ADMIN_API_KEY_HASH": hash_secret(ADMIN_KEY),
         "APP_SECRET": "app-secret-for-tests",
+        "MAIL_FROM": "Open Badges <badges@badges.test>",
         "POWERTOOLS_SERVICE_NAME": "tests",
         "ED25519_KEY_SERVICE": "secretsmanager",
         "KMS_SIGN_DIGEST": "false",
@@ -83,6 +85,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     with mock_aws():
         wiring.reset()
         resources.create_all(NAMES, "us-east-1")
+        boto3.client("sesv2").create_email_identity(EmailIdentity="badges.test")
         yield
     wiring.reset()
 
@@ -140,3 +143,22 @@ def issue(api: Api, tenant: Tenant, badge_id: str | None = None, **changes: Any)
     assert reply.status == 201, reply.body
     result: dict[str, Any] = reply.json()
     return result
+
+
+def sent_mail() -> list[Message]:
+    """What SES accepted, as parsed messages (moto keeps them in-process)."""
+    from email import message_from_bytes, policy
+
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    backend = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    return [
+        message_from_bytes(m.raw_data if isinstance(m.raw_data, bytes) else m.raw_data.encode(), policy=policy.default)
+        for m in backend.sent_messages
+    ]
+
+
+def mail_text(message: Message) -> str:
+    part = message.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
+    return str(part.get_content())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from ..domain.errors import DomainError
 from ..domain.events import Event
 from ..domain.models import ApiKeyInput, AssertionInput, BadgeClassInput, IssuerInput, RevokeInput
 from ..domain.urls import PublicUrls
@@ -117,8 +116,8 @@ def send_now(mail: Event, urls: PublicUrls) -> None:
 
     try:
         mailer.deliver(mail, urls, wiring.mail_renderer(), ports=wiring.ports())
-    except DomainError:
-        logger.warning("the badge e-mail will be retried", extra={"event": mail.id})
+    except Exception:  # nothing after the badge is stored may fail the issue
+        logger.exception("the badge e-mail will be retried", extra={"event": mail.id})
 
 
 @router.get("/v1/badges/<badge_id>/assertions")

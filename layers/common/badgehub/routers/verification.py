@@ -45,7 +45,10 @@ def run_verification(subject: VerifySubject, email: str | None) -> Report:
 
 
 def verification_page(
-    subject: VerifySubject, email: str | None, links: list[tuple[str, str]] | None = None
+    subject: VerifySubject,
+    email: str | None,
+    links: list[tuple[str, str]] | None = None,
+    recipient_name: str | None = None,
 ) -> Response[str]:
     from ..web import pages
     from ..web.verify_views import page_report
@@ -53,19 +56,28 @@ def verification_page(
     report = run_verification(subject, email)
     base = public_urls(router).base
     page = pages.report_page(
-        page_report(report), language(router), base + "/verify", image_origins(), links
+        page_report(report),
+        language(router),
+        base + "/verify",
+        image_origins(),
+        links,
+        recipient_name=recipient_name,
     )
     return html_response(page)
 
 
 def badge_page(assertion_id: str) -> Response[str]:
     """The page a recruiter sees at a badge's own URL."""
+    from ..usecases.recipients import public_name
     from ..usecases.verify import Url
     from ..web.verify_views import document_links
 
     urls = public_urls(router)
     return verification_page(
-        Url(urls.assertion(assertion_id)), None, document_links(urls, assertion_id)
+        Url(urls.assertion(assertion_id)),
+        None,
+        document_links(urls, assertion_id),
+        public_name(assertion_id, ports=wiring.ports()),
     )
 
 

@@ -16,7 +16,9 @@ from ..domain.recipients import (
     LinkToken,
     RecipientEntry,
     Session,
+    Viewer,
     Visibility,
+    disclose,
 )
 from ..ports import (
     AssertionStore,
@@ -198,3 +200,21 @@ def change(session: Session, assertion_id: str, changes: Changes, *, ports: Reci
             continue
         return Held(saved, held.assertion, held.badge, held.issuer)
     raise ConcurrentUpdate("the badge changed meanwhile; please try again")
+
+
+class NamePorts(Protocol):
+    @property
+    def recipients(self) -> RecipientStore: ...
+    @property
+    def assertions(self) -> AssertionStore: ...
+
+
+def public_name(assertion_id: str, *, ports: NamePorts) -> str | None:
+    """The recipient's name for anyone's eyes, only when the recipient chose to show it."""
+    entry = ports.recipients.get_entry(assertion_id)
+    assertion = ports.assertions.get_assertion(assertion_id)
+    if entry is None or assertion is None:
+        return None
+    if not disclose(Viewer.ANYONE, entry, revoked=assertion.revoked).recipient_name:
+        return None
+    return assertion.recipient_name
