@@ -381,3 +381,19 @@ def test_generated_attacks_are_stored_inert_or_refused(
         return  # a piece made it ill-formed; nothing was stored
     assert_inert(out)
     assert svg.sanitise(out) == out
+
+
+def test_headers_for_stored_images_forbid_running_and_fetching_anything() -> None:
+    assert dict(images.STORED_IMAGE_HEADERS) == {
+        "Content-Security-Policy": (
+            "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
+        ),
+        "X-Content-Type-Options": "nosniff",
+    }
+    for content_type in (images.SVG, images.PNG):
+        headers = images.stored_image_headers(content_type)
+        assert headers == {"Content-Type": content_type, **images.STORED_IMAGE_HEADERS}
+    with pytest.raises(ValueError, match="text/html"):
+        images.stored_image_headers("text/html")
+    with pytest.raises(TypeError):
+        images.STORED_IMAGE_HEADERS["X-Frame-Options"] = "DENY"  # type: ignore[index]

@@ -1,7 +1,9 @@
 """Image intake: decode, sniff and check the PNG/SVG files issuers upload; SVGs are rewritten.
 
 Stored images are served publicly, so an SVG is never stored as uploaded: `svg.sanitise` keeps
-only static drawing content (see its module for what is kept and what is refused).
+only static drawing content (see its module for what is kept and what is refused), and
+`stored_image_headers` gives the headers that stop a stored file from running or fetching
+anything even if opened on its own.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import binascii
 import hashlib
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from .errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 
@@ -24,6 +28,12 @@ NORMAL_SIDE = 1024  # larger PNGs are scaled down once, at upload: badges are sh
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _DATA_URI = re.compile(
     r"^data:(?P<type>[\w/+.-]+)?(?:;[\w-]+=[\w.-]+)*(?P<b64>;base64)?,(?P<data>.*)$", re.S
+)
+# Served with every stored image: nothing runs (sandbox, no script source), nothing is fetched
+# but data: images, inline styles still apply, and the browser keeps the type we sniffed.
+STORED_IMAGE_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
+STORED_IMAGE_HEADERS: Mapping[str, str] = MappingProxyType(
+    {"Content-Security-Policy": STORED_IMAGE_CSP, "X-Content-Type-Options": "nosniff"}
 )
 
 
@@ -140,3 +150,10 @@ def normalise(image: BadgeImage) -> BadgeImage:
 
 def read_badge_image(value: str, field: str = "image") -> BadgeImage:
     return normalise(sniff_image(decode_image_field(value, field), field))
+
+
+def stored_image_headers(content_type: str) -> dict[str, str]:
+    """The HTTP headers to serve a stored badge or issuer image with, whoever serves it."""
+    if content_type not in EXTENSIONS:
+        raise ValueError(f"not a stored image type: {content_type}")
+    return {"Content-Type": content_type, **STORED_IMAGE_HEADERS}
