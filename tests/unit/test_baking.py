@@ -5,6 +5,7 @@ import re
 import struct
 import xml.etree.ElementTree as ET
 import zlib
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -492,10 +493,23 @@ _XXE = (
     b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
     b'<svg xmlns="http://www.w3.org/2000/svg"><text>&xxe;</text></svg>'
 )
-_PUBLIC_DTD = (
+_DOCTYPE = (
     b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"'
-    b' "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">'
+    b' "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"'
+)
+_PUBLIC_DTD = _DOCTYPE + b'><svg xmlns="http://www.w3.org/2000/svg"/>'
+_PUBLIC_DTD_SUBSET = _DOCTYPE + b' []><svg xmlns="http://www.w3.org/2000/svg"/>'
+_PUBLIC_DTD_ATTLIST = (
+    _DOCTYPE + b' [<!ATTLIST svg onload CDATA "alert(1)">]>'
     b'<svg xmlns="http://www.w3.org/2000/svg"/>'
+)
+_PUBLIC_DTD_ENTITY = (
+    _DOCTYPE + b' [<!ENTITY badge "https://a.example/1">]>'
+    b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org">'
+    b'<openbadges:assertion verify="&badge;"/></svg>'
+)
+_PUBLIC_DTD_UNDEFINED = (
+    _DOCTYPE + b'><svg xmlns="http://www.w3.org/2000/svg"><text>&nbsp;</text></svg>'
 )
 
 
@@ -504,7 +518,10 @@ _PUBLIC_DTD = (
     [
         pytest.param(_LAUGHS, InvalidInput, id="billion-laughs"),
         pytest.param(_XXE, InvalidInput, id="external-entity"),
-        pytest.param(_PUBLIC_DTD, InvalidInput, id="any-dtd"),
+        pytest.param(_PUBLIC_DTD_SUBSET, InvalidInput, id="doctype-with-internal-subset"),
+        pytest.param(_PUBLIC_DTD_ATTLIST, InvalidInput, id="doctype-with-default-attribute"),
+        pytest.param(_PUBLIC_DTD_ENTITY, InvalidInput, id="doctype-with-entity"),
+        pytest.param(_PUBLIC_DTD_UNDEFINED, InvalidInput, id="doctype-undefined-entity"),
         pytest.param(b'<svg xmlns="http://www.w3.org/2000/svg"><g>', InvalidInput, id="unclosed"),
         pytest.param(
             b'<svg xmlns="http://www.w3.org/2000/svg"/><svg/>', InvalidInput, id="junk-after-root"
@@ -546,6 +563,46 @@ def test_hostile_svg_is_refused_with_a_domain_error(raw: bytes, error: type[Doma
     if b"</openbadges:assertion>" not in raw:  # baking over an empty badge replaces it
         with pytest.raises(error):
             bake_svg(raw, JWS, Version.OB2)
+
+
+_FOREIGN = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "foreign-badges"
+_FOREIGN_SVG = _FOREIGN / "1et-ob30-simple-json-svg.svg"
+
+
+@pytest.mark.skipif(not _FOREIGN_SVG.exists(), reason=f"foreign badge fixtures not at {_FOREIGN}")
+def test_a_baked_svg_with_the_svg_11_doctype_unbakes() -> None:
+    raw = _FOREIGN_SVG.read_bytes()
+    assert b"<!DOCTYPE svg PUBLIC" in raw
+    baked = unbake(raw)
+    assert baked is not None and baked.version is Version.OB3 and baked.content_type == SVG_TYPE
+    credential = json.loads(baked.payload)
+    assert credential["name"] == "Teamwork Badge" and credential["proof"][0]["proofValue"]
+    rebaked = bake_svg(raw, JWS, Version.OB2)
+    assert unbake(rebaked) == Baked(Version.OB2, JWS, SVG_TYPE)
+    assert rebaked.startswith(raw[: raw.index(b"<svg")])  # prologue and DOCTYPE kept as they were
+
+
+@pytest.mark.parametrize("version", list(Version))
+def test_a_doctype_without_internal_subset_is_read_past_and_kept_when_baking(
+    version: Version,
+) -> None:
+    image = _DOCTYPE + b">\n" + SVG
+    assert unbake(image) is None
+    baked = bake_svg(image, CREDENTIAL, version)
+    assert baked.startswith(_DOCTYPE + b">\n<svg ")
+    assert unbake(baked) == Baked(version, CREDENTIAL, SVG_TYPE)
+
+
+def test_the_external_dtd_is_never_used(tmp_path: Path) -> None:
+    dtd = tmp_path / "badge.dtd"
+    dtd.write_text('<!ENTITY badge "https://a.example/1">', encoding="ascii")
+    image = (
+        f'<!DOCTYPE svg SYSTEM "{dtd.as_uri()}">'
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org">'
+        "<openbadges:assertion>&badge;</openbadges:assertion></svg>"
+    ).encode()
+    with pytest.raises(InvalidInput):  # had the DTD been read, &badge; would be defined
+        unbake(image)
 
 
 def test_bake_svg_refuses_a_png() -> None:

@@ -355,14 +355,17 @@ def _looks_like_xml(data: bytes) -> bool:
 
 
 def _scan_svg(data: bytes) -> _SvgScan:
-    """Parses with defusedxml (no DTD, no entities) and records offsets instead of a tree."""
+    """Parses with defusedxml and records offsets instead of a tree.
+
+    A DOCTYPE line without an internal subset is read past (never fetched); internal subsets,
+    entities and external references are refused, as at image intake.
+    """
     from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import DefusedXMLParser
+
+    from .svg import xml_parser  # defusedxml loads only where an image is read
 
     scan = _SvgScan()
-    parser = DefusedXMLParser(
-        target=scan, forbid_dtd=True, forbid_entities=True, forbid_external=True
-    )
+    parser = xml_parser(scan)
     expat: Any = parser.parser
     scan.position = lambda: int(expat.CurrentByteIndex)
     expat.XmlDeclHandler = scan.xml_declaration
