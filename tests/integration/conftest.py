@@ -154,7 +154,10 @@ def sent_mail() -> list[Message]:
 
     backend = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
     return [
-        message_from_bytes(m.raw_data if isinstance(m.raw_data, bytes) else m.raw_data.encode(), policy=policy.default)
+        message_from_bytes(
+            m.raw_data if isinstance(m.raw_data, bytes) else m.raw_data.encode(),
+            policy=policy.default,
+        )
         for m in backend.sent_messages
     ]
 

@@ -198,3 +198,68 @@ def test_an_image_store_failure_is_a_503_and_stores_no_badge(
     assert reply.status == 503
     assert reply.json()["error"]["code"] == "service_unavailable"
     assert len(table_items()) == before_items
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "ada\u0000@example.org",
+        "ada\x01@example.org",
+        "ada\x7f@example.org",
+        "\u202eada@example.org",
+        "ada\u200b@example.org",
+    ],
+)
+def test_recipient_addresses_with_control_or_invisible_characters_are_refused(
+    api: Api, tenant: Tenant, email: str
+) -> None:
+    before = len(table_items())
+    reply = api.call(
+        "POST",
+        f"/v1/badges/{tenant.badge_id}/assertions",
+        {"recipient": {"email": email}},
+        token=tenant.key,
+    )
+    assert reply.status == 400
+    assert reply.json()["error"]["field"] == "recipient.email"
+    assert len(table_items()) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("issuedOn", "0001-01-01T00:00:00+01:00"), ("expires", "9999-12-31T23:59:59-01:00")],
+)
+def test_dates_out_of_range_are_a_400_naming_the_field(
+    api: Api, tenant: Tenant, field: str, value: str
+) -> None:
+    reply = api.call(
+        "POST",
+        f"/v1/badges/{tenant.badge_id}/assertions",
+        {"recipient": {"email": "ada@example.org"}, field: value},
+        token=tenant.key,
+    )
+    assert reply.status == 400, reply.body
+    assert reply.json()["error"]["field"] == field
+
+
+def test_alignments_come_back_in_the_casing_they_were_sent(api: Api, tenant: Tenant) -> None:
+    badge = api.call("GET", f"/v1/badges/{tenant.badge_id}", token=tenant.key).json()
+    assert badge["alignments"] == [a_badge()["alignments"][0]]
+
+
+def test_the_admin_key_on_an_issuer_route_is_told_what_is_wrong(api: Api, tenant: Tenant) -> None:
+    reply = api.call("POST", f"/v1/issuers/{tenant.issuer_id}/badges", a_badge(), token=ADMIN_KEY)
+    assert reply.status == 403
+    assert "admin key" in reply.json()["error"]["message"]
+
+
+def test_api_responses_are_never_cached_or_sniffed_and_ask_for_https(
+    api: Api, tenant: Tenant
+) -> None:
+    for reply in (
+        api.call("GET", f"/v1/badges/{tenant.badge_id}", token=tenant.key),
+        api.call("GET", "/v1/badges/nope", token=tenant.key),
+    ):
+        assert reply.headers["cache-control"] == "no-store"
+        assert reply.headers["x-content-type-options"] == "nosniff"
+        assert reply.headers["strict-transport-security"].startswith("max-age=")

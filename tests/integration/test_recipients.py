@@ -88,9 +88,13 @@ def test_two_mailer_runs_at_once_send_each_email_once(
 
     client = aws_clients.sesv2()
     working = client.send_email
-    monkeypatch.setattr(client, "send_email", lambda **_: (_ for _ in ()).throw(
-        ClientError({"Error": {"Code": "Throttling", "Message": "x"}}, "SendEmail")
-    ))
+    monkeypatch.setattr(
+        client,
+        "send_email",
+        lambda **_: (_ for _ in ()).throw(
+            ClientError({"Error": {"Code": "Throttling", "Message": "x"}}, "SendEmail")
+        ),
+    )
     for n in range(5):
         issue(api, tenant, email=f"grad{n}@example.org")
     monkeypatch.setattr(client, "send_email", working)
@@ -118,7 +122,9 @@ def test_resend_makes_a_new_link_and_the_old_one_stops_working(api: Api, tenant:
     second = claim_token()
     assert first != second
     assert recipients.open_claim(first, ports=wiring.ports()) is recipients.LinkProblem.USED
-    assert not isinstance(recipients.open_claim(second, ports=wiring.ports()), recipients.LinkProblem)
+    assert not isinstance(
+        recipients.open_claim(second, ports=wiring.ports()), recipients.LinkProblem
+    )
 
 
 def test_resend_belongs_to_the_issuer_alone(api: Api, tenant: Tenant) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+import unicodedata
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -24,14 +25,27 @@ _EMAIL = re.compile(
 
 def _check_email(value: str) -> str:
     value = value.strip()
+    if any(unicodedata.category(c) in _INVISIBLE for c in value):
+        raise ValueError("must not contain control or invisible characters")
     if len(value) > 254 or not _EMAIL.match(value):
         raise ValueError("must be an e-mail address like name@example.org")
     return value
 
 
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp", "Zs"}  # controls, format marks, spaces
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # before Open Badges existed: surely a mistake
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)  # far enough, and every form can still write it
+
+
 def _require_timezone(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("must include a time zone, e.g. 2026-06-30T12:00:00Z")
+    try:
+        in_utc = value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("is out of range") from exc
+    if not EARLIEST <= in_utc < LATEST:
+        raise ValueError("must be between 1970 and 9000")
     return value
 
 

@@ -101,6 +101,14 @@ def correlation_id(event: dict[str, Any]) -> str:
     return str((event.get("requestContext") or {}).get("requestId") or "")
 
 
+EVERY_RESPONSE = {
+    "X-Content-Type-Options": "nosniff",
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    # API answers carry e-mail addresses and names: nothing may keep them unless a route says
+    # so (public documents and images set their own caching).
+    "Cache-Control": "no-store",
+}
+
 Handler = Callable[[dict[str, Any], "LambdaContext"], dict[str, Any]]
 
 
@@ -119,8 +127,11 @@ def observed(handler: Handler) -> Handler:
             if _unflushed:
                 _unflushed.clear()
                 metrics().flush_metrics()
+        headers = response.setdefault("headers", {})
         if correlation:
-            response.setdefault("headers", {})["X-Correlation-Id"] = correlation
+            headers["X-Correlation-Id"] = correlation
+        for name, value in EVERY_RESPONSE.items():
+            headers.setdefault(name, value)
         return response
 
     return entry

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.keys import Algorithm, SigningKey
-from ..domain.models import ApiKey, Assertion, BadgeClass, Issuer
+from ..domain.models import Alignment, ApiKey, Assertion, BadgeClass, Issuer
 from ..domain.ob2 import iso
 from ..domain.recipients import RecipientEntry, Viewer, disclose
 from ..domain.urls import PublicUrls
@@ -60,6 +60,18 @@ def api_key_view(key: ApiKey, token: str) -> dict[str, Any]:
     }
 
 
+def alignment_view(alignment: Alignment) -> dict[str, Any]:
+    """camelCase, as the request that made it: one casing on the wire."""
+    view = {
+        "targetName": alignment.target_name,
+        "targetUrl": alignment.target_url,
+        "targetDescription": alignment.target_description,
+        "targetFramework": alignment.target_framework,
+        "targetCode": alignment.target_code,
+    }
+    return {key: value for key, value in view.items() if value is not None}
+
+
 def badge_view(badge: BadgeClass, urls: PublicUrls) -> dict[str, Any]:
     return {
         "id": badge.id,
@@ -68,7 +80,7 @@ def badge_view(badge: BadgeClass, urls: PublicUrls) -> dict[str, Any]:
         "description": badge.description,
         "criteria": {"narrative": badge.criteria_narrative, "url": badge.criteria_url},
         "tags": list(badge.tags),
-        "alignments": [a.model_dump(by_alias=False) for a in badge.alignments],
+        "alignments": [alignment_view(a) for a in badge.alignments],
         "createdAt": iso(badge.created_at),
         "links": {
             "badge": urls.badge(badge.id),

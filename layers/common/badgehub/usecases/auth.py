@@ -46,5 +46,9 @@ def require_admin(principal: Principal) -> None:
 
 def require_issuer(principal: Principal, issuer_id: str) -> None:
     """Issuer keys act only on their own issuer's resources."""
+    if principal.is_admin:
+        raise Forbidden(
+            "the platform admin key manages issuers; act for an issuer with its own API key"
+        )
     if principal.issuer_id != issuer_id:
         raise Forbidden("this API key belongs to another issuer")
