@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import Api, Tenant, issue
+from tests.integration.conftest import ADMIN_KEY, Api, Tenant, issue
 from tests.support.builders import a_badge
 
 BASE = "https://badges.test"
@@ -126,3 +126,18 @@ def test_browsers_get_the_page_with_strict_headers_and_everything_escaped(
     assert "ada@example.org" not in html
     json_ld = api.call("GET", issued["links"]["assertion"].removeprefix(BASE))
     assert json_ld.headers["content-type"] == "application/ld+json"
+
+
+@pytest.mark.parametrize("depth", [50, 500, 1000, 5000])
+def test_deeply_nested_json_is_a_400_everywhere(api: Api, tenant: Tenant, depth: int) -> None:
+    nested = b'{"a":' * depth + b"1" + b"}" * depth
+    for path, token in (
+        ("/v1/verify", None),
+        ("/v1/issuers", ADMIN_KEY),
+        (f"/v1/badges/{tenant.badge_id}/assertions", tenant.key),
+    ):
+        body = b'{"credential":' + nested + b"}" if path == "/v1/verify" else nested
+        reply = api.call(
+            "POST", path, raw=body, token=token, headers={"content-type": "application/json"}
+        )
+        assert reply.status == 400, (path, depth, reply.body[:200])
