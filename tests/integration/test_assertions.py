@@ -182,3 +182,21 @@ def test_issuing_emits_an_emf_metric_and_echoes_the_correlation_id(
     emitted = [m["Name"] for d in documents for m in d["_aws"]["CloudWatchMetrics"][0]["Metrics"]]
     assert "BadgesIssued" in emitted
     assert "ada@example.org" not in json.dumps(documents)
+
+
+def test_a_hand_made_cursor_is_refused_even_with_the_right_partition(
+    api: Api, tenant: Tenant
+) -> None:
+    import base64
+
+    for _ in range(3):
+        issue(api, tenant)
+    made = {"PK": "", "SK": "", "GSI1PK": f"BADGE#{tenant.badge_id}", "GSI1SK": ""}
+    for forged in (
+        base64.urlsafe_b64encode(json.dumps(made).encode()).decode().rstrip("="),
+        base64.urlsafe_b64encode(b"\0" * 16 + json.dumps(made).encode()).decode().rstrip("="),
+    ):
+        reply = api.call(
+            "GET", f"/v1/badges/{tenant.badge_id}/assertions?cursor={forged}", token=tenant.key
+        )
+        assert (reply.status, reply.json()["error"]["field"]) == (400, "cursor")
