@@ -54,12 +54,13 @@ class Api:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
         if data and "content-type" not in {k.lower() for k in all_headers}:
             all_headers["content-type"] = "application/json"
-        response = self.gateway.invoke(HttpRequest(method, path, all_headers, data, "badges.test"))
-        return Reply(
-            response["statusCode"],
-            {k.lower(): v for k, v in (response.get("headers") or {}).items()},
-            (response.get("body") or "").encode(),
-        )
+        source_ip = all_headers.pop("x-test-source-ip", "127.0.0.1")  # the client's address
+        request = HttpRequest(method, path, all_headers, data, "badges.test", source_ip)
+        response = self.gateway.invoke(request)
+        headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+        if response.get("cookies"):
+            headers["set-cookie"] = "\n".join(response["cookies"])
+        return Reply(response["statusCode"], headers, (response.get("body") or "").encode())
 
 
 @pytest.fixture

@@ -135,3 +135,247 @@ def test_resend_belongs_to_the_issuer_alone(api: Api, tenant: Tenant) -> None:
     reply = api.call("POST", f"/v1/assertions/{issued['id']}/resend", token=other.key)
     assert reply.status == 403
     assert len(sent_mail()) == 1
+
+
+# Claim, sessions and the authorization matrix ------------------------------------------
+
+
+def accept(api: Api, token: str) -> str:
+    """Accepts through the claim link as the claim page's form does; returns the session."""
+    from badgehub.usecases import recipients
+
+    opened = recipients.open_claim(token, ports=wiring.ports())
+    assert not isinstance(opened, recipients.LinkProblem)
+    csrf = recipients.claim_csrf(opened[0], ports=wiring.ports())
+    reply = api.call(
+        "POST",
+        f"/claim/{token}",
+        raw=f"action=accept&csrf={csrf}".encode(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert reply.status == 303, reply.body
+    assert reply.headers["location"] == "/backpack"
+    cookie = reply.headers["set-cookie"]
+    assert cookie.startswith("__Host-session=")
+    for attribute in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
+        assert attribute in cookie
+    return cookie.split(";", 1)[0].split("=", 1)[1]
+
+
+def me(
+    api: Api,
+    session: str | None,
+    method: str = "GET",
+    path: str = "/v1/me/assertions",
+    body: Any = None,
+    csrf: str | None = None,
+    token: str | None = None,
+) -> Any:
+    headers = {}
+    if session:
+        headers["cookie"] = f"__Host-session={session}"
+    if csrf:
+        headers["x-csrf-token"] = csrf
+    return api.call(method, path, body, headers=headers, token=token)
+
+
+def test_accepting_through_the_link_signs_in_and_the_issuer_sees_the_answer(
+    api: Api, tenant: Tenant
+) -> None:
+    issued = issue(api, tenant)
+    session = accept(api, claim_token())
+    listing = me(api, session).json()
+    assert [(i["id"], i["claim"], i["visibility"], i["showName"]) for i in listing["items"]] == [
+        (issued["id"], "accepted", "public", False)
+    ]
+    view = api.call("GET", f"/v1/assertions/{issued['id']}", token=tenant.key).json()
+    assert view["claim"]["state"] == "accepted"
+    assert "visibility" not in view and "showName" not in view
+
+
+def test_a_claim_link_works_once(api: Api, tenant: Tenant) -> None:
+    issue(api, tenant)
+    token = claim_token()
+    accept(api, token)
+    replay = api.call("GET", f"/claim/{token}", headers={"accept": "text/html"})
+    assert replay.status == 410
+    forged = api.call("GET", "/claim/" + "A" * 43, headers={"accept": "text/html"})
+    assert forged.status == 404
+
+
+def test_a_claim_form_without_its_csrf_token_changes_nothing(api: Api, tenant: Tenant) -> None:
+    issued = issue(api, tenant)
+    token = claim_token()
+    reply = api.call(
+        "POST",
+        f"/claim/{token}",
+        raw=b"action=accept&csrf=forged",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert reply.status == 403
+    view = api.call("GET", f"/v1/assertions/{issued['id']}", token=tenant.key).json()
+    assert view["claim"]["state"] == "pending"
+
+
+def test_recipients_act_only_on_their_own_badges(api: Api, tenant: Tenant) -> None:
+    ada_badge = issue(api, tenant, email="ada@example.org")
+    ada = accept(api, claim_token())
+    bob_badge = issue(api, tenant, email="bob@example.org")
+    bob = accept(api, claim_token())
+    bob_csrf = me(api, bob).json()["csrfToken"]
+    ada_csrf = me(api, ada).json()["csrfToken"]
+
+    # Bob sees only his own badge, and cannot touch Ada's (it does not exist for him).
+    assert [i["id"] for i in me(api, bob).json()["items"]] == [bob_badge["id"]]
+    path = f"/v1/me/assertions/{ada_badge['id']}"
+    assert me(api, bob, "PATCH", path, {"visibility": "private"}, bob_csrf).status == 404
+    # Ada's own change needs her CSRF token, not Bob's.
+    assert me(api, ada, "PATCH", path, {"visibility": "private"}, bob_csrf).status == 403
+    assert me(api, ada, "PATCH", path, {"visibility": "private"}, ada_csrf).status == 200
+    # Anonymous callers and issuer keys never open a recipient route.
+    assert me(api, None).status == 401
+    assert me(api, None, token=tenant.key).status == 401
+    assert (
+        me(api, None, "PATCH", path, {"visibility": "public"}, ada_csrf, tenant.key).status == 401
+    )
+    # The issuer cannot change the recipient's choices through its own API either.
+    assert api.call("PATCH", path, {"visibility": "public"}, token=tenant.key).status == 401
+    assert me(api, ada).json()["items"][0]["visibility"] == "private"
+
+
+def test_backpack_forms_need_the_session_and_its_csrf(api: Api, tenant: Tenant) -> None:
+    issued = issue(api, tenant)
+    session = accept(api, claim_token())
+    csrf = me(api, session).json()["csrfToken"]
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    anonymous = api.call("POST", f"/backpack/{issued['id']}", raw=b"show_name=on", headers=form)
+    assert (anonymous.status, anonymous.headers["location"]) == (303, "/signin?next=/backpack")
+    cookie = {"cookie": f"__Host-session={session}", **form}
+    forged = api.call(
+        "POST", f"/backpack/{issued['id']}", raw=b"show_name=on&csrf=x", headers=cookie
+    )
+    assert forged.status == 403
+    saved = api.call(
+        "POST",
+        f"/backpack/{issued['id']}",
+        raw=f"show_name=on&csrf={csrf}".encode(),
+        headers=cookie,
+    )
+    assert saved.status == 303
+    assert me(api, session).json()["items"][0]["showName"] is True
+
+
+def test_signout_ends_the_session(api: Api, tenant: Tenant) -> None:
+    issue(api, tenant)
+    session = accept(api, claim_token())
+    csrf = me(api, session).json()["csrfToken"]
+    reply = api.call(
+        "POST",
+        "/signout",
+        raw=f"csrf={csrf}".encode(),
+        headers={
+            "cookie": f"__Host-session={session}",
+            "content-type": "application/x-www-form-urlencoded",
+        },
+    )
+    assert reply.status == 303
+    assert me(api, session).status == 401
+
+
+def test_sessions_end_when_idle(api: Api, tenant: Tenant) -> None:
+    issue(api, tenant)
+    session = accept(api, claim_token())
+    later(minutes=3 * 60)
+    assert me(api, session).status == 401
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example", "/\\evil", "\\\\x"])
+def test_next_never_leaves_the_site(target: str) -> None:
+    from badgehub.routers.recipient import safe_next
+
+    assert safe_next(target) == "/backpack"
+    assert safe_next("/backpack?x=1") == "/backpack?x=1"
+
+
+# Sign-in by e-mail ---------------------------------------------------------------------
+
+SIGNIN_LINK = re.compile(r"https://badges\.test/signin/([A-Za-z0-9_-]+)")
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def ask_for_link(api: Api, email: str, client: str = "198.51.100.7") -> Any:
+    from badgehub.domain import tokens
+
+    form_secret = "form-secret-of-this-browser"
+    csrf = tokens.csrf_token(wiring.ports().secret_for("csrf"), f"form:{form_secret}")
+    return api.call(
+        "POST",
+        "/signin",
+        raw=f"email={email}&csrf={csrf}".encode(),
+        headers={**FORM, "cookie": f"__Host-form={form_secret}", "x-test-source-ip": client},
+    )
+
+
+def signin_token() -> str:
+    found = SIGNIN_LINK.search(mail_text(sent_mail()[-1]))
+    assert found
+    return found.group(1)
+
+
+def test_signin_answers_the_same_whether_or_not_the_address_has_badges(
+    api: Api, tenant: Tenant
+) -> None:
+    issue(api, tenant, notify=False)
+    known = ask_for_link(api, "ada@example.org")
+    unknown = ask_for_link(api, "nobody@example.org")
+    assert known.status == unknown.status == 200
+
+    def without_nonce(body: bytes) -> bytes:
+        return re.sub(rb'nonce="[^"]+"|name="csrf" value="[^"]+"', b"", body)
+
+    assert without_nonce(known.body) == without_nonce(unknown.body)
+    assert jobs.send_pending_mail(60_000) == {
+        "sent": 1,
+        "retried": 0,
+        "gaveUp": 0,
+        "skipped": 1,
+        "errors": 0,
+    }
+    assert [m["To"] for m in sent_mail()] == ["ada@example.org"]
+
+
+def test_a_signin_link_opens_a_session_once_and_only_by_its_button(
+    api: Api, tenant: Tenant
+) -> None:
+    from badgehub.domain import tokens
+
+    issue(api, tenant, notify=False)
+    ask_for_link(api, "ada@example.org")
+    jobs.send_pending_mail(60_000)
+    token = signin_token()
+    page = api.call("GET", f"/signin/{token}", headers={"accept": "text/html"})
+    assert page.status == 200  # a mail scanner opening the link spends nothing
+    link = wiring.ports().recipients.get_link(
+        __import__("badgehub.domain.recipients", fromlist=["LinkPurpose"]).LinkPurpose.SIGNIN,
+        tokens.token_hash(token),
+    )
+    assert link is not None and link.used_at is None
+    csrf = tokens.csrf_token(wiring.ports().secret_for("csrf"), f"signin:{link.token_hash}")
+    used = api.call("POST", f"/signin/{token}", raw=f"csrf={csrf}".encode(), headers=FORM)
+    assert used.status == 303
+    session = used.headers["set-cookie"].split(";", 1)[0].split("=", 1)[1]
+    assert [i["claim"] for i in me(api, session).json()["items"]] == ["pending"]
+    again = api.call("POST", f"/signin/{token}", raw=f"csrf={csrf}".encode(), headers=FORM)
+    assert again.status == 410
+
+
+def test_signin_is_rate_limited_per_address(api: Api, tenant: Tenant) -> None:
+    statuses = [ask_for_link(api, "ada@example.org", f"203.0.113.{n}").status for n in range(6)]
+    assert statuses == [200] * 5 + [429]
+    limited = ask_for_link(api, "ada@example.org", "203.0.113.99")
+    assert int(limited.headers["retry-after"]) > 0
+
+
+def test_signin_is_rate_limited_per_client(api: Api, tenant: Tenant) -> None:
+    statuses = [ask_for_link(api, f"person{n}@example.org").status for n in range(21)]
+    assert statuses == [200] * 20 + [429]
