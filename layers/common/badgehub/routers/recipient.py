@@ -95,6 +95,7 @@ def _claim_view(token: str, confirm_decline: bool = False) -> Response[str]:
     link, held = opened
     page = recipient_pages.claim_page(
         lang,
+        signin_url="/signin",
         card=card_of(held.assertion, held.badge, held.issuer, public_urls(router)),
         recipient_name=held.assertion.recipient_name,
         csrf=recipients.claim_csrf(link, ports=ports),
@@ -171,18 +172,19 @@ def request_signin() -> Response[str]:
     form_secret = cookies.read(router, cookies.FORM) or ""
     key = wiring.ports().secret_for("csrf")
     if not form_secret or not tokens.csrf_matches(key, f"form:{form_secret}", form.get("csrf")):
-        return _signin_form(403, error="The form expired; please try again.")
+        return _signin_form(403, error="expired_form")
     try:
         email = RecipientInput(email=form.get("email", "")).email
     except ValueError:
-        return _signin_form(400, email=form.get("email"), error="Enter an e-mail address.")
+        return _signin_form(400, email=form.get("email"), error="invalid_email")
     client = str(
         (router.current_event.get("requestContext") or {}).get("http", {}).get("sourceIp", "")
     )
     try:
         sessions.request_signin(email, client, language(router), ports=wiring.ports())
     except DomainError as error:
-        response = _signin_form(status_for(error), email=email, error=error.message)
+        code = "rate_limited" if status_for(error) == 429 else error.message
+        response = _signin_form(status_for(error), email=email, error=code)
         retry = getattr(error, "retry_after", None)
         if retry is not None:
             response.headers["Retry-After"] = str(retry)
@@ -275,7 +277,8 @@ def backpack() -> Response[str]:
         session = _signed_in()
     except Unauthenticated:
         return _redirect("/signin?next=/backpack")
-    return _backpack_page(session, router.current_event.get_query_string_value("saved") and "saved")
+    saved = router.current_event.get_query_string_value("saved")
+    return _backpack_page(session, "saved" if saved else None)
 
 
 def _form_changes(form: dict[str, str]) -> Changes:

@@ -14,9 +14,9 @@ class TemplateMailRenderer:
     def badge_mail(
         self, held: Held, urls: PublicUrls, claim_url: str, link_days: int
     ) -> tuple[str, str, str]:
-        from . import mail
+        from .mail import badge_mail
 
-        rendered = mail.badge_mail(
+        rendered = badge_mail(
             held.entry.locale,
             card=card_of(held.assertion, held.badge, held.issuer, urls),
             recipient_name=held.assertion.recipient_name,
@@ -27,9 +27,9 @@ class TemplateMailRenderer:
         return rendered.subject, rendered.text, rendered.html
 
     def signin_mail(self, locale: str, signin_url: str, minutes: int) -> tuple[str, str, str]:
-        from . import mail
+        from .mail import signin_mail
 
-        rendered = mail.signin_mail(
+        rendered = signin_mail(
             locale, signin_url=signin_url, platform_name=self._platform, minutes=minutes
         )
         return rendered.subject, rendered.text, rendered.html

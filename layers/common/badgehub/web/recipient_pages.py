@@ -136,6 +136,29 @@ def signin_page(
     )
 
 
+def signin_confirm_page(
+    lang: str,
+    *,
+    csrf: str,
+    action_url: str,
+    next_path: str,
+    verify_url: str,
+    image_origins: str,
+) -> Page:
+    """The e-mailed link's page: one button spends it (mail scanners open links; they don't
+    press buttons)."""
+    lang = _language(lang)
+    return _render(
+        "signin_confirm.html",
+        lang,
+        image_origins,
+        csrf=csrf,
+        action_url=with_lang(action_url, lang),
+        next_path=next_path,
+        verify_url=verify_url,
+    )
+
+
 def backpack_page(
     lang: str,
     *,
