@@ -1,4 +1,4 @@
-"""Every `Table` backend, so one suite holds them all to DynamoDB's behaviour."""
+"""Every backend of a port, so one suite holds them all to the AWS adapter's behaviour."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ import pytest
 from moto import mock_aws
 
 from badgehub.adapters.tables.core import Table
+from badgehub.ports import BlobStore
 from badgehub.runtime import wiring
 from devplatform import resources
+from devplatform.local.file_blobs import FileBlobStore
 from devplatform.local.sqlite_table import SqliteTable
 from tests.support.memory_table import MemoryTable
 
@@ -73,6 +75,36 @@ def _dynamodb(_: Path) -> Iterator[Table]:
         yield DynamoTable(names.table)
 
 
+BLOB_BACKENDS: dict[str, Callable[[Path], Iterator[BlobStore]]] = {}
+
+
+def blob_backend(
+    name: str,
+) -> Callable[[Callable[[Path], Iterator[BlobStore]]], Callable[[Path], Iterator[BlobStore]]]:
+    def register(
+        make: Callable[[Path], Iterator[BlobStore]],
+    ) -> Callable[[Path], Iterator[BlobStore]]:
+        BLOB_BACKENDS[name] = make
+        return make
+
+    return register
+
+
+@blob_backend("file")
+def _file_blobs(directory: Path) -> Iterator[BlobStore]:
+    yield FileBlobStore(directory / "blobs")
+
+
+@blob_backend("s3")
+def _s3_blobs(_: Path) -> Iterator[BlobStore]:
+    from badgehub.adapters.s3_blobs import S3BlobStore
+
+    with moto():
+        names = resources.LocalNames(table="x", public_bucket=f"contract-{uuid.uuid4().hex[:8]}")
+        resources.create_public_bucket(names, "us-east-1")
+        yield S3BlobStore(names.public_bucket)
+
+
 @pytest.fixture(params=sorted(BACKENDS))
 def table(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Table]:
     yield from BACKENDS[request.param](tmp_path)
@@ -82,3 +114,8 @@ def table(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Table]:
 def shared_table(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], Table]:
     """Opens the same table again in whichever process calls it."""
     return SHARED_BACKENDS[request.param](tmp_path)
+
+
+@pytest.fixture(params=sorted(BLOB_BACKENDS))
+def blobs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BlobStore]:
+    yield from BLOB_BACKENDS[request.param](tmp_path)
