@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import threading
 import uuid
 from pathlib import Path
 
@@ -46,8 +45,9 @@ class LocalKeyService:
         self.directory = Path(directory)
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.directory.chmod(0o700)
+        # No lock: single dict operations are atomic, and a lock held by another thread at a
+        # fork would stay held forever in the child. Two threads loading one key is harmless.
         self._loaded: dict[str, PrivateKey] = {}
-        self._lock = threading.Lock()
 
     def create_key(self, algorithm: Algorithm, issuer_id: str) -> CreatedKey:
         private = _generate(algorithm)
@@ -80,14 +80,12 @@ class LocalKeyService:
     def discard_key(self, key: CreatedKey) -> None:
         """Deletes the key file. Another process that loaded it may still hold it, which
         is harmless: discarded keys belong to issuers that were never stored."""
-        with self._lock:
-            self._loaded.pop(key.provider_ref, None)
+        self._loaded.pop(key.provider_ref, None)
         with contextlib.suppress(FileNotFoundError):
             self._path(key.provider_ref).unlink()
 
     def _private(self, ref: str) -> PrivateKey:
-        with self._lock:
-            cached = self._loaded.get(ref)
+        cached = self._loaded.get(ref)
         if cached is not None:
             return cached
         try:
@@ -96,10 +94,9 @@ class LocalKeyService:
             raise KeyServiceError(f"cannot load local key {ref}") from exc
         if not isinstance(loaded, PrivateKey):
             raise KeyServiceError(f"local key {ref} is of an unknown kind")
-        with self._lock:
-            if len(self._loaded) >= _CACHED:
-                self._loaded.pop(next(iter(self._loaded)))  # the oldest loaded
-            self._loaded[ref] = loaded
+        if len(self._loaded) >= _CACHED:
+            self._loaded.clear()  # start over: the keys in use load again, once each
+        self._loaded[ref] = loaded
         return loaded
 
     def _path(self, ref: str) -> Path:
