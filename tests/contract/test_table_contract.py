@@ -139,3 +139,77 @@ def test_items_without_index_keys_are_not_in_the_index(table: Table) -> None:
     table.put(an_item("A#1", "A", GSI1PK="OUTBOX#0", GSI1SK="2026#1"))
     table.put(an_item("A#1", "A"))  # replaced without its index keys: gone from the index
     assert table.query("OUTBOX#0", index="GSI1").items == []
+
+
+def test_values_keep_their_types(table: Table) -> None:
+    values = an_item(big=2**53 + 1, zero=0, no=False, yes=True, empty="", text="Ünïcødé ✓ 🎓")
+    table.put(values)
+    stored = table.get("P#1", "S")
+    assert stored == values
+    assert stored is not None
+    assert [type(stored[k]) for k in ("zero", "no", "yes")] == [int, bool, bool]
+
+
+def test_a_bool_never_equals_a_number(table: Table, request: pytest.FixtureRequest) -> None:
+    if request.node.callspec.params["table"] == "dynamodb":
+        reason = "moto compares BOOL and N by value; DynamoDB compares types first"
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+    table.put(an_item(zero=0, yes=True))
+    with pytest.raises(ConditionFailed):
+        table.put(an_item(v=2), Equals("yes", 1))
+    with pytest.raises(ConditionFailed):
+        table.put(an_item(v=2), Equals("zero", False))
+
+
+def test_a_prefix_matches_exactly_whatever_characters_it_ends_in(table: Table) -> None:
+    keys = ["a", "a\uffff", "a\uffffz", "a\U0001f393", "a\U0010ffff", "a\U0010ffffz", "b", "`"]
+    for sk in keys:
+        table.put(an_item("P", sk))
+
+    def matching(prefix: str) -> list[str | int | bool]:
+        return [i["SK"] for i in table.query("P", prefix=prefix).items]
+
+    assert matching("a") == sorted(k for k in keys if k.startswith("a"))
+    assert matching("a\uffff") == ["a\uffff", "a\uffffz"]
+    assert matching("a\U0010ffff") == ["a\U0010ffff", "a\U0010ffffz"]
+    assert matching("a\U0001f393") == ["a\U0001f393"]
+    assert matching("c") == []
+
+
+def test_descending_pages_walk_every_item_once_in_reverse(table: Table) -> None:
+    for n in range(7):
+        table.put(an_item(f"A#{n}", "A", GSI1PK="BADGE#1", GSI1SK=f"ASSERTION#{n:03d}"))
+    table.put(an_item("A#9", "A", GSI1PK="BADGE#1", GSI1SK="OTHER#000"))
+    seen: list[str | int | bool] = []
+    after = None
+    while True:
+        page = table.query(
+            "BADGE#1", prefix="ASSERTION#", index="GSI1", limit=2, after=after, descending=True
+        )
+        seen += [i["PK"] for i in page.items]
+        if page.last_key is None:
+            break
+        after = page.last_key
+    assert seen == [f"A#{n}" for n in reversed(range(7))]
+
+
+def test_table_pages_continue_after_the_last_key(table: Table) -> None:
+    for n in range(5):
+        table.put(an_item("ISSUER#1", f"KEY#{n}"))
+    table.put(an_item("ISSUER#1", "STATUS#1"))
+    first = table.query("ISSUER#1", prefix="KEY#", limit=3)
+    assert [i["SK"] for i in first.items] == ["KEY#0", "KEY#1", "KEY#2"]
+    assert first.last_key == {"PK": "ISSUER#1", "SK": "KEY#2"}
+    rest = table.query("ISSUER#1", prefix="KEY#", limit=3, after=first.last_key)
+    assert [i["SK"] for i in rest.items] == ["KEY#3", "KEY#4"]
+    assert rest.last_key is None
+
+
+def test_pages_over_index_ties_walk_every_item_once(table: Table) -> None:
+    for pk in ["A#3", "A#1", "A#2"]:
+        table.put(an_item(pk, "A", GSI1PK="OUTBOX#0", GSI1SK="2026#same"))
+    page = table.query("OUTBOX#0", index="GSI1", limit=2)
+    assert page.last_key is not None
+    rest = table.query("OUTBOX#0", index="GSI1", limit=2, after=page.last_key)
+    assert rest.last_key is None
+    assert sorted(str(i["PK"]) for i in page.items + rest.items) == ["A#1", "A#2", "A#3"]

@@ -185,9 +185,14 @@ class MailerError(Exception):
 
 
 class BlobStore(Protocol):
+    """Public images by key. A failing store raises `ServiceUnavailable`."""
+
     def put_public(self, key: str, data: bytes, content_type: str) -> None: ...
-    def get_public(self, key: str) -> bytes: ...
-    def delete_public(self, key: str) -> None: ...
+    def get_public(self, key: str) -> bytes:
+        """Raises `NotFound` when no blob has the key."""
+
+    def delete_public(self, key: str) -> None:
+        """Deleting a key that holds nothing is fine."""
 
 
 class IdempotencyKeyTaken(Exception):
