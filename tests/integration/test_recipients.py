@@ -379,3 +379,77 @@ def test_signin_is_rate_limited_per_address(api: Api, tenant: Tenant) -> None:
 def test_signin_is_rate_limited_per_client(api: Api, tenant: Tenant) -> None:
     statuses = [ask_for_link(api, f"person{n}@example.org").status for n in range(21)]
     assert statuses == [200] * 20 + [429]
+
+
+# Badges from elsewhere -----------------------------------------------------------------
+
+
+def multipart(fields: dict[str, str]) -> tuple[bytes, dict[str, str]]:
+    boundary = "----badgehub-test"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    ]
+    body = ("".join(parts) + f"--{boundary}--\r\n").encode()
+    return body, {"content-type": f"multipart/form-data; boundary={boundary}"}
+
+
+def import_badge(api: Api, session: str, text: str) -> Any:
+    csrf = me(api, session).json()["csrfToken"]
+    body, headers = multipart({"csrf": csrf, "text": text})
+    return api.call(
+        "POST",
+        "/backpack/import",
+        raw=body,
+        headers={**headers, "cookie": f"__Host-session={session}"},
+    )
+
+
+def test_a_badge_from_elsewhere_is_kept_only_if_it_verifies_and_names_the_recipient(
+    api: Api, tenant: Tenant
+) -> None:
+    import json
+
+    from tests.integration.conftest import make_tenant
+
+    issue(api, tenant, email="ada@example.org")
+    ada = accept(api, claim_token())
+    other = make_tenant(api, "Another Academy")
+    mine = issue(api, other, email="ada@example.org", notify=False)
+    theirs = issue(api, other, email="bob@example.org", notify=False)
+    credential = api.call("GET", f"/assertions/{mine['id']}/credential").json()
+    tampered = {**credential, "validFrom": "2020-01-01T00:00:00Z"}
+    someone_elses = api.call("GET", f"/assertions/{theirs['id']}/credential").json()
+
+    assert import_badge(api, ada, json.dumps(tampered)).status == 400
+    refused = import_badge(api, ada, json.dumps(someone_elses))
+    assert refused.status == 400
+    alert = re.findall(rb'id="import-error">.*?<p>(.*?)</p>', refused.body, re.S)
+    assert alert == [b"this badge was not issued to the address you are signed in with"]
+    added = import_badge(api, ada, json.dumps(credential))
+    assert added.status == 303, added.body
+    page = api.call("GET", "/backpack", headers={"cookie": f"__Host-session={ada}"})
+    assert page.status == 200
+    assert b"From elsewhere" in page.body and b"Another Academy" in page.body
+    [stored] = wiring.ports().recipients.list_imports(
+        wiring.ports()
+        .sessions.get_session(
+            __import__("badgehub.domain.tokens", fromlist=["token_hash"]).token_hash(ada)
+        )
+        .recipient_key  # type: ignore[union-attr]
+    )
+    # Revoked since it was added: the backpack says so at once.
+    api.call("POST", f"/v1/assertions/{mine['id']}/revoke", {"reason": "x"}, token=other.key)
+    page = api.call("GET", "/backpack", headers={"cookie": f"__Host-session={ada}"})
+    assert b"Revoked by its issuer" in page.body
+    # Another recipient cannot remove it.
+    issue(api, tenant, email="bob@example.org")
+    bob = accept(api, claim_token())
+    bob_csrf = me(api, bob).json()["csrfToken"]
+    api.call(
+        "POST",
+        f"/backpack/imports/{stored.id}/remove",
+        raw=f"csrf={bob_csrf}".encode(),
+        headers={**FORM, "cookie": f"__Host-session={bob}"},
+    )
+    assert len(wiring.ports().recipients.list_imports(stored.recipient_key)) == 1

@@ -15,7 +15,14 @@ from .domain.errors import ConcurrentUpdate
 from .domain.events import Consumer, Event
 from .domain.keys import Algorithm, SigningKey
 from .domain.models import ApiKey, Assertion, BadgeClass, Issuer
-from .domain.recipients import LinkPurpose, LinkToken, RecipientEntry, Session, SigninRequest
+from .domain.recipients import (
+    ImportedBadge,
+    LinkPurpose,
+    LinkToken,
+    RecipientEntry,
+    Session,
+    SigninRequest,
+)
 
 __all__ = ["ConcurrentUpdate"]
 
@@ -144,6 +151,11 @@ class RecipientStore(Protocol):
         now: datetime,
         events: Sequence[Event] = (),
     ) -> RecipientEntry: ...
+    def add_import(self, badge: ImportedBadge) -> None: ...
+    def list_imports(self, recipient_key: str) -> list[ImportedBadge]:
+        """Newest first."""
+
+    def remove_import(self, recipient_key: str, import_id: str) -> None: ...
 
 
 class SessionStore(Protocol):

@@ -147,3 +147,23 @@ class SigninRequest(BaseModel):
     recipient_key: str
     locale: str
     requested_at: datetime
+
+
+class ImportedBadge(BaseModel):
+    """A badge from another platform the recipient added to their backpack.
+
+    Kept as what verifies it (the credential, token or URL; an uploaded image is kept as the
+    badge it carried), so its verdict is checked again whenever it is shown."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    recipient_key: str
+    kind: str  # "credential" (JSON), "token" (JWS / VC-JWT) or "url"
+    payload: str
+    imported_at: datetime
+    name: str | None = None
+    issuer_name: str | None = None
+
+
+MAX_IMPORT_CHARS = 256 * 1024  # a stored record's budget; real credentials are a few KiB

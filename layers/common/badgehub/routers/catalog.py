@@ -84,6 +84,8 @@ ROUTES: tuple[Route, ...] = (
         ("POST", "/signout"),
         ("GET", "/backpack"),
         ("POST", "/backpack/<assertion_id>"),
+        ("POST", "/backpack/import"),
+        ("POST", "/backpack/imports/<import_id>/remove"),
         ("GET", "/v1/me/assertions"),
         ("PATCH", "/v1/me/assertions/<assertion_id>"),
     ),

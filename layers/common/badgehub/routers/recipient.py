@@ -17,7 +17,7 @@ from ..runtime.forms import parse_urlencoded
 from ..runtime.http import header, json_body, json_response, public_urls, raw_body, status_for
 from ..runtime.negotiation import language
 from ..runtime.settings import settings
-from ..usecases import recipients, sessions
+from ..usecases import imports, recipients, sessions
 from ..usecases.recipients import Changes, Held, LinkProblem
 
 if TYPE_CHECKING:
@@ -250,14 +250,42 @@ def signout() -> Response[str]:
 # Backpack ------------------------------------------------------------------------------
 
 
-def _backpack_page(session: Session, notice: str | None = None) -> Response[str]:
+def _verifier() -> imports.Verifier:
+    """The platform's verifier, as the verify function runs it (our own documents from the
+    store, anyone else's through the safe fetcher)."""
+    from ..usecases.own_documents import OwnDocumentsFetcher
+    from ..usecases.verify import verify
+
+    urls = public_urls(router)
+    fetcher = OwnDocumentsFetcher(wiring.ports(), urls, wiring.fetcher(urls.base))
+
+    def run(subject: Any, email: str) -> Any:
+        return verify(subject, fetcher, wiring.ports().clock.now(), email, urls.base)
+
+    return run
+
+
+def _backpack_page(
+    session: Session, notice: str | None = None, import_error: str | None = None, status: int = 200
+) -> Response[str]:
     from ..web import recipient_pages
-    from ..web.cards import backpack_item
+    from ..web.cards import ImportedItem, backpack_item
 
     ports = wiring.ports()
     urls = public_urls(router)
     now = ports.clock.now()
     items = [backpack_item(held, urls, now) for held in recipients.backpack(session, ports=ports)]
+    brought = [
+        ImportedItem(
+            import_id=shown.badge.id,
+            name=shown.badge.name or "Open Badge",
+            issuer_name=shown.badge.issuer_name or "",
+            verdict=shown.report.verdict.value,
+            imported_on=shown.badge.imported_at,
+            remove_url=f"/backpack/imports/{shown.badge.id}/remove",
+        )
+        for shown in imports.imported_badges(session, _verifier(), ports=ports)
+    ]
     page = recipient_pages.backpack_page(
         language(router),
         email=session.email,
@@ -267,8 +295,10 @@ def _backpack_page(session: Session, notice: str | None = None) -> Response[str]
         verify_url=_verify_url(),
         image_origins=_origins(),
         notice=notice,
+        imports=brought,
+        import_error=import_error,
     )
-    return _page(page)
+    return _page(page, status)
 
 
 @router.get("/backpack")
@@ -305,6 +335,39 @@ def change_badge(assertion_id: str) -> Response[str]:
     sessions.check_csrf(session, form.get("csrf"), ports=ports)
     recipients.change(session, assertion_id, _form_changes(form), ports=ports)
     return _redirect(f"/backpack?saved=1#badge-{assertion_id}")
+
+
+@router.post("/backpack/import")
+def import_badge() -> Response[str]:
+    """A badge from elsewhere: an image, pasted text or a URL, as on the /verify form."""
+    from ..runtime.forms import parse_multipart
+    from ..web.verify_inputs import subject_from_form
+
+    try:
+        session = _signed_in()
+    except Unauthenticated:
+        return _redirect("/signin?next=/backpack")
+    form = parse_multipart(raw_body(router), header(router, "content-type"))
+    ports = wiring.ports()
+    sessions.check_csrf(session, form.fields.get("csrf"), ports=ports)
+    try:
+        imports.import_badge(session, subject_from_form(form), _verifier(), ports=ports)
+    except DomainError as error:
+        return _backpack_page(session, import_error=error.message, status=status_for(error))
+    return _redirect("/backpack?saved=1#imports-title")
+
+
+@router.post("/backpack/imports/<import_id>/remove")
+def remove_import(import_id: str) -> Response[str]:
+    try:
+        session = _signed_in()
+    except Unauthenticated:
+        return _redirect("/signin?next=/backpack")
+    form = _form()
+    ports = wiring.ports()
+    sessions.check_csrf(session, form.get("csrf"), ports=ports)
+    imports.remove(session, import_id, ports=ports)
+    return _redirect("/backpack?saved=1#imports-title")
 
 
 # JSON for software ---------------------------------------------------------------------

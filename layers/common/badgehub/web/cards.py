@@ -36,6 +36,18 @@ class BackpackItem:
     update_url: str  # where this badge's forms post
 
 
+@dataclass(frozen=True)
+class ImportedItem:
+    """A badge from elsewhere, as verified just now."""
+
+    import_id: str
+    name: str
+    issuer_name: str
+    verdict: str  # the verifier's verdict: valid, revoked, expired, invalid, unverifiable...
+    imported_on: datetime
+    remove_url: str
+
+
 def card_of(assertion: Assertion, badge: BadgeClass, issuer: Issuer, urls: PublicUrls) -> BadgeCard:
     return BadgeCard(
         name=badge.name,

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from markupsafe import Markup, escape
 
 from . import i18n
-from .cards import BackpackItem, BadgeCard
+from .cards import BackpackItem, BadgeCard, ImportedItem
 from .pages import SYMBOLS, Page, _render
 
 LINK_PROBLEMS = ("used", "expired", "unknown")
@@ -169,9 +169,13 @@ def backpack_page(
     verify_url: str,
     image_origins: str,
     notice: str | None = None,
+    imports: list[ImportedItem] | None = None,
+    import_url: str = "/backpack/import",
+    import_error: str | None = None,
 ) -> Page:
     """Every badge issued to the signed-in address, pending first, then accepted, then
-    declined (each in the order given: newest first), with the recipient's choices.
+    declined (each in the order given: newest first), with the recipient's choices, and the
+    badges they brought from elsewhere with today's verdict.
 
     `notice` is a code (`saved`, `accepted`, `declined`, `signed_in`) or a message."""
     lang = _language(lang)
@@ -188,6 +192,9 @@ def backpack_page(
         verify_url=verify_url,
         notice=_words(lang, "notice.", notice),
         with_lang=with_lang,
+        imports=imports or [],
+        import_url=with_lang(import_url, lang),
+        import_error=import_error,
     )
 
 

@@ -18,6 +18,7 @@
 | sign-in link | SIGNINTOKEN#<token hash> | TOKEN | | |
 | session | SESSION#<session id hash> | SESSION | | |
 | rate-limit window | RATE#<scope>#<subject>#<window> | RATE | | |
+| imported badge | IMPORT#<id> | IMPORT | IMPORTS#<recipient key> | <imported>#<id> |
 """
 
 from __future__ import annotations
@@ -135,3 +136,11 @@ def session(session_hash: str) -> tuple[str, str]:
 
 def rate_window(scope: str, subject: str, window: int) -> tuple[str, str]:
     return f"RATE#{scope}#{subject}#{window}", "RATE"
+
+
+def imported(import_id: str) -> tuple[str, str]:
+    return f"IMPORT#{import_id}", "IMPORT"
+
+
+def imports_of(recipient_key: str) -> str:
+    return f"IMPORTS#{recipient_key}"

@@ -6,7 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from ...domain.events import Event
-from ...domain.recipients import LinkPurpose, LinkToken, RecipientEntry, Session, SigninRequest
+from ...domain.recipients import (
+    ImportedBadge,
+    LinkPurpose,
+    LinkToken,
+    RecipientEntry,
+    Session,
+    SigninRequest,
+)
 from . import keyscheme
 from .core import Absent, All, ConditionFailed, Equals, Exists, Item, Put, Table, Write
 from .outbox import event_put
@@ -103,6 +110,26 @@ class TableRecipients:
         writes += [event_put(e) for e in events]
         self._table.transact(writes)
         return changed
+
+    def add_import(self, badge: ImportedBadge) -> None:
+        record = item(
+            keyscheme.imported(badge.id),
+            badge,
+            GSI1PK=keyscheme.imports_of(badge.recipient_key),
+            GSI1SK=f"{badge.imported_at.isoformat()}#{badge.id}",
+        )
+        self._table.put(record, Absent())
+
+    def list_imports(self, recipient_key: str) -> list[ImportedBadge]:
+        page = self._table.query(keyscheme.imports_of(recipient_key), index="GSI1", descending=True)
+        return [b for b in (load(ImportedBadge, i) for i in page.items) if b]
+
+    def remove_import(self, recipient_key: str, import_id: str) -> None:
+        """Only the owner's: anyone else's id removes nothing."""
+        pk, sk = keyscheme.imported(import_id)
+        found = load(ImportedBadge, self._table.get(pk, sk))
+        if found is not None and found.recipient_key == recipient_key:
+            self._table.delete(pk, sk)
 
 
 def _session_item(session: Session) -> Item:
