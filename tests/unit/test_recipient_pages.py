@@ -99,6 +99,7 @@ def the_backpack(lang: str, items: list[BackpackItem], **kw: object) -> Page:
         signout_url=BASE + "/signout",
         verify_url=VERIFY,
         image_origins=ORIGINS,
+        import_url=BASE + "/backpack/import",
         **kw,  # type: ignore[arg-type]
     )
 
@@ -253,7 +254,7 @@ ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "span", "nav", "a", "main",
     "footer", "h1", "h2", "h3", "p", "section", "article", "div", "img", "dl", "dt", "dd",
     "time", "form", "input", "button", "label", "fieldset", "legend", "ul", "li", "strong",
-    "bdi", "details", "summary",
+    "bdi", "details", "summary", "textarea",
 }  # fmt: skip
 
 
