@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import secrets
@@ -12,8 +11,9 @@ import sys
 import threading
 from pathlib import Path
 
-from . import demo
+from . import demo, template
 from .platform import LocalPlatform
+from .pool import PoolConfig
 
 
 def main() -> int:
@@ -26,25 +26,46 @@ def main() -> int:
         action="store_true",
         help="plain http instead of https with the local CA (did:web DIDs cannot resolve then)",
     )
+    parser.add_argument(
+        "--template", type=Path, default=template.TEMPLATE, help="the SAM template to run"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="warm worker processes per function (default 2)"
+    )
+    parser.add_argument(
+        "--max-workers",
+        type=int,
+        help="worker processes per function when all are busy (default: twice --workers)",
+    )
     args = parser.parse_args()
 
-    admin_key = os.environ.get("ADMIN_API_KEY") or secrets.token_urlsafe(32)
-    platform = LocalPlatform(port=args.port, admin_api_key=admin_key, https=not args.http)
-    platform.start()
-    info: dict[str, object] = {**platform.describe(), "admin_api_key": platform.admin_api_key}
-    if not args.no_seed:
-        info["demo"] = demo.seed(platform.base_url, platform.admin_api_key, platform.ca_file)
-    if args.info_file:
-        partial = args.info_file.with_suffix(".partial")
-        partial.write_text(json.dumps(info, indent=2))
-        partial.replace(args.info_file)  # atomic: readers never see half a file
-    print(_banner(info), flush=True)
-
     stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    with contextlib.suppress(KeyboardInterrupt):
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    admin_key = os.environ.get("ADMIN_API_KEY") or secrets.token_urlsafe(32)
+    workers = max(args.workers, 1)
+    platform = LocalPlatform(
+        port=args.port,
+        admin_api_key=admin_key,
+        https=not args.http,
+        template_path=args.template.resolve(),
+        pool=PoolConfig(workers=workers, max_workers=max(args.max_workers or 2 * workers, workers)),
+    )
+    try:
+        platform.start()
+        if stopped.is_set():
+            return 0
+        info: dict[str, object] = {**platform.describe(), "admin_api_key": platform.admin_api_key}
+        if not args.no_seed:
+            info["demo"] = demo.seed(platform.base_url, platform.admin_api_key, platform.ca_file)
+        if args.info_file:
+            partial = args.info_file.with_suffix(".partial")
+            partial.write_text(json.dumps(info, indent=2))
+            partial.replace(args.info_file)  # atomic: readers never see half a file
+        print(_banner(info), flush=True)
         stopped.wait()
-    platform.stop()
+    finally:
+        platform.stop()
     print("stopped", flush=True)
     return 0
 
