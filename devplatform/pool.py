@@ -256,25 +256,25 @@ class FunctionPool:
             self._idle.put_nowait(worker)
 
     async def _take(self) -> Worker:
+        item = self._idle.get_nowait() if not self._idle.empty() else await self._wait()
+        if isinstance(item, Worker):
+            return item
+        raise item
+
+    async def _wait(self) -> Worker | StartFailed:
+        """Queued: starts a worker if the pool may grow, then waits for the first one free."""
         if self._waiting >= self.config.queue_size:
             raise Throttled(f"{self.function.logical_id}: every worker is busy and the queue full")
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.config.queue_timeout_s
+        if self._size < self.config.max_workers:
+            self._spawn()
         self._waiting += 1
         try:
-            while True:
-                if self._idle.empty() and self._size < self.config.max_workers:
-                    self._spawn()
-                try:
-                    item = await asyncio.wait_for(self._idle.get(), deadline - loop.time())
-                except TimeoutError as error:
-                    raise Throttled(
-                        f"{self.function.logical_id}: no free worker within "
-                        f"{self.config.queue_timeout_s:g} s"
-                    ) from error
-                if isinstance(item, Worker):
-                    return item
-                raise item
+            return await asyncio.wait_for(self._idle.get(), self.config.queue_timeout_s)
+        except TimeoutError as error:
+            raise Throttled(
+                f"{self.function.logical_id}: no free worker within "
+                f"{self.config.queue_timeout_s:g} s"
+            ) from error
         finally:
             self._waiting -= 1
 
