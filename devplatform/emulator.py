@@ -1,20 +1,28 @@
-"""moto's server on 127.0.0.1 in the front's process, one request at a time.
+"""moto's server on 127.0.0.1 in a process of its own, one request at a time.
 
 moto is not safe under parallel transactions: with several workers writing at once, a failed
 `TransactWriteItems` restores a copy of the whole table (other writers' changes vanish) and its
 dicts change size mid-iteration. Workers run handlers in parallel; their calls into moto take
 turns behind one lock. (The local adapters that replace moto are process-safe on their own.)
+
+Its own process, not a thread of the front's: moto is CPU-bound, and in the front's process it
+would hold the interpreter lock the front needs to answer anyone, `/health` included.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
-
-from werkzeug.serving import BaseWSGIServer, make_server
+from pathlib import Path
+from typing import IO, Any
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+_PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 
 
 class Serialised:
@@ -36,30 +44,73 @@ class Serialised:
 
 
 class MotoServer:
+    """The emulator process, seen from the front."""
+
     def __init__(self, host: str = "127.0.0.1") -> None:
         self._host = host
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self._process: subprocess.Popen[str] | None = None
 
-    def start(self) -> str:
+    def start(self, timeout: float = 30) -> str:
         """Starts serving on a free port; returns the endpoint URL."""
-        from moto.moto_server.werkzeug_app import (
-            DomainDispatcherApplication,
-            MotoRequestHandler,
-            create_backend_app,
+        self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "devplatform.emulator", self._host, str(os.getpid())],
+            cwd=_PACKAGE_PARENT,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # stopped by the front, not by a terminal's Ctrl-C
         )
+        port = _read_line(self._process.stdout, timeout)
+        if not port.strip().isdigit():
+            self.stop()
+            raise RuntimeError(f"moto did not start: {port!r}")
+        return f"http://{self._host}:{port.strip()}"
 
-        app = Serialised(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(
-            self._host, 0, app, threaded=True, request_handler=MotoRequestHandler
-        )
-        self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
-        self._thread.start()
-        return f"http://{self._host}:{self._server.server_port}"
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread:
-            self._thread.join(timeout=5)
+        if self._process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            self._process.terminate()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdout:
+            self._process.stdout.close()
+        self._process = None
+
+
+def _read_line(stream: IO[str] | None, timeout: float) -> str:
+    line: list[str] = []
+    reader = threading.Thread(target=lambda: line.append(stream.readline() if stream else ""))
+    reader.daemon = True
+    reader.start()
+    reader.join(timeout)
+    return line[0] if line else ""
+
+
+def serve(host: str, parent: int) -> None:
+    """The emulator process: moto's app behind the lock, its port on stdout, until stopped."""
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    from .lambda_runtime import exit_with_parent
+
+    exit_with_parent(parent)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    app = Serialised(DomainDispatcherApplication(create_backend_app))
+    server = make_server(host, 0, app, threaded=True, request_handler=MotoRequestHandler)
+    print(server.server_port, flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], int(sys.argv[2]))

@@ -1,5 +1,6 @@
-"""Starts the whole platform on 127.0.0.1: moto, the template's resources, a pool of worker
-processes per function, the front, and the template's schedules and queues."""
+"""Starts the whole platform on 127.0.0.1: moto (a process of its own), the template's
+resources, a pool of worker processes per function, the front, and the template's schedules
+and queues."""
 
 from __future__ import annotations
 
@@ -118,7 +119,9 @@ class LocalPlatform:
             self.assets = S3AssetSource(self.names.ref(PUBLIC_BUCKET), self.aws_endpoint, REGION)
         functions = source.functions()
         self._io = ThreadPoolExecutor(
-            max_workers=len(functions) * self.pool.max_workers + 4, thread_name_prefix="worker-io"
+            # a thread per worker that can exist at once (self-calls may double a pool), to spare
+            max_workers=len(functions) * 2 * self.pool.max_workers + 4,
+            thread_name_prefix="worker-io",
         )
         for function in functions:
             env = self._environment(function, refs)
@@ -274,4 +277,5 @@ class LocalPlatform:
             "ca_file": self.ca_file or None,
             "pid": os.getpid(),
             "workers": self.worker_pids(),
+            "emulator_pid": self._moto.pid if self._moto else None,
         }

@@ -67,7 +67,7 @@ class PoolConfig:
     workers: int = 2
     max_workers: int = 4
     queue_size: int = 64
-    queue_timeout_s: float = 10.0
+    queue_timeout_s: float = 30.0  # API Gateway's own limit on how long an integration may take
 
 
 class Worker:

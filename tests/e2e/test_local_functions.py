@@ -193,9 +193,11 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
-def test_stopping_the_front_leaves_no_worker_running(how: signal.Signals) -> None:
+def test_stopping_the_front_leaves_no_worker_or_emulator_running(how: signal.Signals) -> None:
     with running_platform(template=FIXTURE_TEMPLATE, args=("--no-seed", "--http")) as info:
         workers = [pid for pids in info["workers"].values() for pid in pids]
-        assert len(workers) == 8 and all(_alive(pid) for pid in workers)
+        assert len(workers) == 8
+        workers.append(info["emulator_pid"])
+        assert all(_alive(pid) for pid in workers)
         os.kill(info["pid"], how)
         _eventually(lambda: not any(_alive(pid) for pid in workers), timeout=10)
