@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import requests
 
 from badgehub.domain.statuslist import bit_is_set, decode_list
+from devplatform.demo import seed
 from devplatform.process import running_platform
 
 
@@ -80,9 +81,16 @@ def _timed(
     return reply if ok else None
 
 
-def client(info: dict[str, Any], tally: Tally, until: float, number: int) -> None:
-    """Issue one badge, verify it, revoke every second one; again until time is up."""
-    demo = info["demo"]
+def client(
+    info: dict[str, Any],
+    tenant: dict[str, Any],
+    tally: Tally,
+    until: float,
+    number: int,
+    revoke_every: int = 2,
+) -> None:
+    """Issue one badge, verify it, revoke every `revoke_every`-th one; again until time is up."""
+    demo = tenant
     session = _session(info)
     session.headers["Authorization"] = f"Bearer {demo['api_key']}"
     base = info["base_url"]
@@ -111,7 +119,7 @@ def client(info: dict[str, Any], tally: Tally, until: float, number: int) -> Non
         if verified is not None and not verified.json().get("valid"):
             with tally.lock:
                 tally.not_valid += 1
-        if n % 2 == 0:
+        if revoke_every and n % revoke_every == 0:
             revoked = _timed(
                 tally,
                 "revoke",
@@ -189,7 +197,15 @@ def health_probe(info: dict[str, Any], until: float, samples: list[float]) -> No
         time.sleep(0.1)
 
 
-def run(info: dict[str, Any], clients: int, seconds: float) -> tuple[Tally, list[float], float]:
+def run(
+    info: dict[str, Any],
+    clients: int,
+    seconds: float,
+    revoke_every: int = 2,
+    tenants: list[dict[str, Any]] | None = None,
+) -> tuple[Tally, list[float], float]:
+    """`clients` threads for `seconds`, spread over the tenants (the demo issuer by default)."""
+    tenants = tenants or [info["demo"]]
     tally = Tally()
     health: list[float] = []
     until = time.monotonic() + seconds
@@ -197,31 +213,44 @@ def run(info: dict[str, Any], clients: int, seconds: float) -> tuple[Tally, list
     probe = threading.Thread(target=health_probe, args=(info, until, health), daemon=True)
     probe.start()
     with ThreadPoolExecutor(clients) as pool:
-        for future in [pool.submit(client, info, tally, until, i) for i in range(clients)]:
+        futures = [
+            pool.submit(client, info, tenants[i % len(tenants)], tally, until, i, revoke_every)
+            for i in range(clients)
+        ]
+        for future in futures:
             future.result()
     probe.join()
     return tally, health, time.monotonic() - started
 
 
 def lost_revocations(info: dict[str, Any], revoked: list[dict[str, Any]]) -> tuple[int, int]:
-    """(missing from the OB 2.0 revocation list, not set in the status list)."""
+    """(missing from their issuer's OB 2.0 revocation list, not set in its status list)."""
     session = _session(info)
-    issuer = info["demo"]["issuer"]["id"]
-    listed = session.get(f"{info['base_url']}/issuers/{issuer}/revocations", timeout=30).json()
-    in_list = {entry["id"] for entry in listed["revokedAssertions"]}
-    missing = sum(f"urn:uuid:{a['id']}" not in in_list for a in revoked)
+    in_lists: set[str] = set()
+    for issuer in {a["issuerId"] for a in revoked}:
+        url = f"{info['base_url']}/issuers/{issuer}/revocations"
+        listed = session.get(url, timeout=30).json()
+        in_lists |= {entry["id"] for entry in listed["revokedAssertions"]}
+    missing = sum(f"urn:uuid:{a['id']}" not in in_lists for a in revoked)
     lists: dict[str, bytes] = {}
     unset = 0
     for assertion in revoked:
-        status = session.get(assertion["links"]["credential"], timeout=30).json()[
-            "credentialStatus"
-        ]
+        credential = session.get(assertion["links"]["credential"], timeout=30).json()
+        status = credential["credentialStatus"]
         url = status["statusListCredential"]
         if url not in lists:
             document = session.get(url, timeout=30).json()
             lists[url] = decode_list(document["credentialSubject"]["encodedList"])
         unset += not bit_is_set(lists[url], int(status["statusListIndex"]))
     return missing, unset
+
+
+def more_tenants(info: dict[str, Any], count: int) -> list[dict[str, Any]]:
+    """The demo issuer and `count - 1` more, each with its key and a badge."""
+    extra = [
+        seed(info["base_url"], info["admin_api_key"], info["ca_file"]) for _ in range(count - 1)
+    ]
+    return [info["demo"], *extra]
 
 
 def _p95(samples: list[float]) -> float:
@@ -234,16 +263,30 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--baseline-seconds", type=float, default=15)
+    parser.add_argument(
+        "--issuers", type=int, default=1, help="issuers the clients share out (default 1)"
+    )
+    parser.add_argument(
+        "--revoke-every", type=int, default=2, help="revoke every Nth badge a client issues"
+    )
     args = parser.parse_args()
     with running_platform(timeout=120) as info:
-        baseline, _, baseline_elapsed = run(info, 1, args.baseline_seconds)
+        tenants = more_tenants(info, max(args.issuers, 1))
+        baseline, _, baseline_elapsed = run(
+            info, 1, args.baseline_seconds, args.revoke_every, tenants
+        )
         with Nuisances(info) as nuisances:
-            tally, health, elapsed = run(info, args.clients, args.seconds)
+            tally, health, elapsed = run(
+                info, args.clients, args.seconds, args.revoke_every, tenants
+            )
         missing, unset = lost_revocations(info, tally.revoked)
     one_at_a_time = baseline.operations() / baseline_elapsed
     throughput = tally.operations() / elapsed
     every = [s for samples in tally.latencies.values() for s in samples]
-    print(f"{args.clients} clients for {elapsed:.0f} s (issue, verify, revoke every second one)")
+    print(
+        f"{args.clients} clients for {elapsed:.0f} s on {len(tenants)} issuer(s): "
+        f"issue, verify, revoke one badge in {args.revoke_every}"
+    )
     print(f"  operations        {tally.operations()} ({throughput:.1f}/s)")
     print(f"  one client        {one_at_a_time:.1f}/s -> {throughput / one_at_a_time:.1f}x")
     for op in ("issue", "verify", "revoke"):
