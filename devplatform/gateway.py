@@ -24,7 +24,6 @@ from .lambda_runtime import Handler, LambdaContext
 
 __all__ = ["Gateway", "HttpRequest", "LambdaContext", "Router", "build_event"]
 
-MAX_BODY = 10 * 1024 * 1024  # API Gateway's own payload limit
 _TEXT_TYPES = re.compile(
     r"^(text/|application/(json|ld\+json|xml|x-www-form-urlencoded)|.*\+(json|xml)$)"
 )

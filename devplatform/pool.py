@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
+import pickle
 import socket
 import subprocess
 import sys
@@ -28,6 +30,7 @@ from typing import Any
 from .lambda_runtime import Boot
 from .template import Function
 
+log = logging.getLogger("devplatform.pool")
 WorkerInit = Callable[[], None]  # picklable: it is sent to each worker and called there
 _BOOTSTRAP = (
     "import sys; sys.path.insert(0, sys.argv[1]); import devplatform.lambda_runtime as r; r.main()"
@@ -108,7 +111,13 @@ class Worker:
                 tuple(str(layer) for layer in function.layers),
             )
             conn.send(boot)
-            conn.send(init)
+            try:
+                conn.send(init)
+            except (pickle.PicklingError, AttributeError, TypeError) as error:
+                raise StartFailed(
+                    "worker_init must be picklable: a module-level function, or a "
+                    f"functools.partial of one ({error})"
+                ) from error
             if not conn.poll(START_TIMEOUT_S):
                 raise StartFailed(f"{function.logical_id}: no answer within {START_TIMEOUT_S} s")
             kind, detail = conn.recv()
@@ -145,7 +154,10 @@ class Worker:
 def _reap(process: subprocess.Popen[bytes], grace: float) -> None:
     """SIGTERM, then SIGKILL after `grace` seconds; always waited for, so no zombie stays."""
     with contextlib.suppress(ProcessLookupError):
-        process.terminate() if grace else process.kill()
+        if grace:
+            process.terminate()
+        else:
+            process.kill()
     try:
         process.wait(timeout=grace or None)
     except subprocess.TimeoutExpired:
@@ -226,6 +238,7 @@ class FunctionPool:
             result = await loop.run_in_executor(self._io, worker.call, event, context, timeout)
         except (TimedOut, HandlerFailed) as error:
             if isinstance(error, TimedOut) or worker.process.poll() is not None:
+                log.warning("%s: %s; starting a fresh worker", self.function.logical_id, error)
                 self._discard(worker)  # Lambda stops an environment that timed out or crashed
             else:
                 self._release(worker)
