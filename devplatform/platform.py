@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import pool, resources, template, tls
+from . import resources, template, tls
 from .assets import AssetSource, S3AssetSource
 from .emulator import MotoServer
 from .front import Front, FrontConfig, FrontServer, LoopThread
 from .gateway import Router
 from .lambda_runtime import aws_endpoint_init
-from .pool import FunctionPool, InvocationError, PoolConfig, WorkerInit
+from .pool import FunctionPool, InvocationError, PoolConfig, WorkerInit, stop_all
 from .queues import QueueDelivery
 from .schedules import Scheduler, parse, scheduled_event
 from .template import ROOT, Schedule
@@ -80,6 +80,7 @@ class LocalPlatform:
     _deliveries: list[QueueDelivery] = field(default_factory=list)
 
     def start(self) -> LocalPlatform:
+        """Everything up and `/health` answering; on any failure, whatever started is stopped."""
         try:
             self._start()
         except BaseException:
@@ -88,7 +89,6 @@ class LocalPlatform:
         return self
 
     def _start(self) -> None:
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
         source = template.read(self.template_path)
         schedules = [s for s in source.schedules() if s.enabled]
         for schedule in schedules:  # refuse what we cannot run before anything starts
@@ -255,7 +255,7 @@ class LocalPlatform:
         if self._server:
             self._server.stop()
             self._server = None
-        pool.stop_all()
+        stop_all()
         self._pools.clear()
         if self._loop:
             self._loop.stop()

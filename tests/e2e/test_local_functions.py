@@ -7,7 +7,7 @@ import json
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -201,3 +201,13 @@ def test_stopping_the_front_leaves_no_worker_or_emulator_running(how: signal.Sig
         assert all(_alive(pid) for pid in workers)
         os.kill(info["pid"], how)
         _eventually(lambda: not any(_alive(pid) for pid in workers), timeout=10)
+
+
+def test_a_chunked_body_past_the_cap_is_413_too(functions_platform: dict[str, Any]) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(40):
+            yield b"x" * 64 * 1024  # 2.5 MiB in all, with no Content-Length up front
+
+    reply = requests.post(functions_platform["base_url"] + "/echo/big", data=chunks(), timeout=10)
+    assert reply.status_code == 413
+    assert reply.json()["error"]["field"] == "body"
