@@ -8,7 +8,7 @@ OB2_VENV := .venv-ob2validator
 PORT ?= 3000
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup run test unit integration e2e conformance lint format typecheck template build bench clean
+.PHONY: setup run test unit integration e2e conformance lint format typecheck template build bench load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,9 @@ build: $(VENV)/.installed $(SAM_VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
+
+load: $(VENV)/.installed
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) $(OB2_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import secrets
@@ -12,8 +11,11 @@ import sys
 import threading
 from pathlib import Path
 
-from . import demo
+from . import demo, template
 from .platform import LocalPlatform
+from .pool import PoolConfig
+
+DATA_DIR = template.ROOT / ".local" / "data"
 
 
 def main() -> int:
@@ -26,25 +28,68 @@ def main() -> int:
         action="store_true",
         help="plain http instead of https with the local CA (did:web DIDs cannot resolve then)",
     )
+    parser.add_argument(
+        "--template", type=Path, default=template.TEMPLATE, help="the SAM template to run"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="warm worker processes per function (default 2)"
+    )
+    parser.add_argument(
+        "--max-workers",
+        type=int,
+        help="worker processes per function when all are busy (default: twice --workers)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DATA_DIR,
+        help="where the platform keeps its data across restarts (default .local/data)",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="start from empty: delete what --data-dir holds"
+    )
+    parser.add_argument(
+        "--in-memory",
+        action="store_true",
+        help="keep nothing: moto's in-memory services instead of the data directory",
+    )
     args = parser.parse_args()
 
-    admin_key = os.environ.get("ADMIN_API_KEY") or secrets.token_urlsafe(32)
-    platform = LocalPlatform(port=args.port, admin_api_key=admin_key, https=not args.http)
-    platform.start()
-    info: dict[str, object] = {**platform.describe(), "admin_api_key": platform.admin_api_key}
-    if not args.no_seed:
-        info["demo"] = demo.seed(platform.base_url, platform.admin_api_key, platform.ca_file)
-    if args.info_file:
-        partial = args.info_file.with_suffix(".partial")
-        partial.write_text(json.dumps(info, indent=2))
-        partial.replace(args.info_file)  # atomic: readers never see half a file
-    print(_banner(info), flush=True)
-
     stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    with contextlib.suppress(KeyboardInterrupt):
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    admin_key = os.environ.get("ADMIN_API_KEY") or secrets.token_urlsafe(32)
+    workers = max(args.workers, 1)
+    platform = LocalPlatform(
+        port=args.port,
+        admin_api_key=admin_key,
+        https=not args.http,
+        template_path=args.template.resolve(),
+        pool=PoolConfig(workers=workers, max_workers=max(args.max_workers or 2 * workers, workers)),
+        data_dir=None if args.in_memory else args.data_dir.resolve(),
+    )
+    if args.fresh and platform.data_dir is not None:
+        from . import local
+
+        local.reset(platform.data_dir)
+    try:
+        platform.start()
+        if stopped.is_set():
+            return 0
+        info: dict[str, object] = {**platform.describe(), "admin_api_key": platform.admin_api_key}
+        if not args.no_seed:
+            info["demo"] = demo.seed_once(
+                platform.base_url, platform.admin_api_key, platform.ca_file, platform.data_dir
+            )
+        info["data_dir"] = str(platform.data_dir) if platform.data_dir else None
+        if args.info_file:
+            partial = args.info_file.with_suffix(".partial")
+            partial.write_text(json.dumps(info, indent=2))
+            partial.replace(args.info_file)  # atomic: readers never see half a file
+        print(_banner(info), flush=True)
         stopped.wait()
-    platform.stop()
+    finally:
+        platform.stop()
     print("stopped", flush=True)
     return 0
 
@@ -57,11 +102,14 @@ def _banner(info: dict[str, object]) -> str:
         f"  base URL        {base}",
         f"  health          {base}/health",
         f"  admin API key   {info['admin_api_key']}",
+        f"  mailbox         {base}/_local/mail",
+        f"  data            {info.get('data_dir') or 'in memory (gone when it stops)'}",
     ]
     if info.get("ca_file"):
         lines += [
             f"  local CA        {info['ca_file']}",
-            "                  (trust it: export CURL_CA_BUNDLE=... REQUESTS_CA_BUNDLE=...)",
+            f"                  (trust it: export CURL_CA_BUNDLE={info['ca_file']}"
+            f" REQUESTS_CA_BUNDLE={info['ca_file']})",
         ]
     seeded = info.get("demo")
     if isinstance(seeded, dict):

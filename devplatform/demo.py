@@ -6,7 +6,9 @@ import base64
 import io
 import json
 import ssl
+import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw
@@ -79,3 +81,31 @@ def seed(base_url: str, admin_key: str, ca_file: str | None = None) -> dict[str,
         },
     )
     return {"issuer": issuer, "api_key": key["key"], "badge": badge}
+
+
+DEMO_FILE = "demo.json"
+
+
+def seed_once(
+    base_url: str, admin_key: str, ca_file: str | None, data_dir: Path | None
+) -> dict[str, Any]:
+    """The demo, seeded on the first start and reused on the next ones (its API key is kept
+    in the data directory, 0600), so a restart serves the same demo badge and key."""
+    saved = data_dir / DEMO_FILE if data_dir is not None else None
+    if saved is not None and saved.exists():
+        demo: dict[str, Any] = json.loads(saved.read_text(encoding="utf-8"))
+        try:
+            _call(
+                base_url, "GET", f"/v1/badges/{demo['badge']['id']}", demo["api_key"], None, ca_file
+            )
+        except (urllib.error.URLError, KeyError, ValueError):
+            pass  # the data was reset meanwhile: seed again
+        else:
+            return demo
+    demo = seed(base_url, admin_key, ca_file)
+    if saved is not None:
+        partial = saved.with_suffix(".partial")
+        partial.write_text(json.dumps(demo), encoding="utf-8")
+        partial.chmod(0o600)
+        partial.replace(saved)
+    return demo

@@ -1,43 +1,32 @@
-"""A small API Gateway (HTTP API, payload 2.0) in front of the real handlers, in-process."""
+"""API Gateway (HTTP API, payload 2.0) semantics shared by the local front and the tests: routing
+from the template's HttpApi events and the event each request becomes.
+
+`Gateway` calls the handlers in this process, one at a time (the integration tests use it on
+`mock_aws`); the local platform's front runs them in worker processes instead.
+"""
 
 from __future__ import annotations
 
 import base64
 import importlib.util
+import json
 import re
-import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from . import template
+from .lambda_runtime import Handler, LambdaContext
 
-Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
-MAX_BODY = 10 * 1024 * 1024  # API Gateway's own payload limit
+__all__ = ["Gateway", "HttpRequest", "LambdaContext", "Router", "build_event"]
+
 _TEXT_TYPES = re.compile(
     r"^(text/|application/(json|ld\+json|xml|x-www-form-urlencoded)|.*\+(json|xml)$)"
 )
-
-
-@dataclass
-class LambdaContext:
-    """The attributes Powertools reads from a Lambda context."""
-
-    function_name: str
-    memory_limit_in_mb: int = 512
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    invoked_function_arn: str = ""
-    log_group_name: str = ""
-    log_stream_name: str = "local"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 15_000
 
 
 @dataclass(frozen=True)
@@ -51,16 +40,36 @@ def _compile(route: template.Route) -> CompiledRoute:
     return CompiledRoute(route, re.compile(f"^{regex}$"))
 
 
-def load_handler(function: template.Function) -> Handler:
-    module_file, attribute = function.handler.rsplit(".", 1)
-    path = function.code_uri / f"{module_file}.py"
-    spec = importlib.util.spec_from_file_location(f"functions_{function.logical_id}", path)
-    if spec is None or spec.loader is None:
-        raise RuntimeError(f"cannot load {path}")
-    module: ModuleType = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    handler: Handler = getattr(module, attribute)
-    return handler
+@dataclass(frozen=True)
+class MethodNotAllowed:
+    """The path exists, with other methods."""
+
+    allowed: tuple[str, ...]
+
+
+class Router:
+    """Matches a method and path to a route as API Gateway does; HEAD is served by GET."""
+
+    def __init__(self, routes: list[template.Route]) -> None:
+        self._routes = [_compile(r) for r in routes]
+
+    def match(
+        self, method: str, path: str
+    ) -> tuple[template.Route, dict[str, str]] | MethodNotAllowed | None:
+        method = "GET" if method == "HEAD" else method
+        allowed: set[str] = set()
+        for compiled in self._routes:
+            found = compiled.pattern.match(path)
+            if not found:
+                continue
+            if compiled.route.method == method:
+                return compiled.route, found.groupdict()
+            allowed.add(compiled.route.method)
+        if allowed:
+            if "GET" in allowed:
+                allowed.add("HEAD")
+            return MethodNotAllowed(tuple(sorted(allowed)))
+        return None
 
 
 @dataclass(frozen=True)
@@ -73,45 +82,73 @@ class HttpRequest:
     source_ip: str = "127.0.0.1"
 
 
+def error_response(
+    status: int, code: str, message: str, field: str | None = None, **headers: str
+) -> dict[str, Any]:
+    """A Lambda-style response with the API's error body, for answers the front gives itself."""
+    error: dict[str, str] = {"code": code, "message": message}
+    if field is not None:
+        error["field"] = field
+    return {
+        "statusCode": status,
+        "headers": {"content-type": "application/json", **headers},
+        "body": json.dumps({"error": error}, separators=(",", ":")),
+    }
+
+
+def _load_in_process(function: template.Function) -> Handler:
+    """The handler module under a name of its own: every function's module is called `app`."""
+    module_file, attribute = function.handler.rsplit(".", 1)
+    path = function.code_uri / f"{module_file}.py"
+    spec = importlib.util.spec_from_file_location(f"functions_{function.logical_id}", path)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load {path}")
+    module: ModuleType = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    handler: Handler = getattr(module, attribute)
+    return handler
+
+
 class Gateway:
     """Routes as the template's HttpApi events say, builds the 2.0 event, calls the handler."""
 
-    def __init__(self) -> None:
-        self._routes = [_compile(r) for r in template.routes()]
-        self._functions = {f.logical_id: f for f in template.functions()}
+    def __init__(self, source: template.Template | None = None) -> None:
+        source = source or template.read()
+        self._router = Router(source.routes())
+        self._functions = {f.logical_id: f for f in source.functions()}
         self._handlers: dict[str, Handler] = {}
         self._invocation = threading.Lock()
 
     def handler(self, logical_id: str) -> Handler:
         if logical_id not in self._handlers:
-            self._handlers[logical_id] = load_handler(self._functions[logical_id])
+            self._handlers[logical_id] = _load_in_process(self._functions[logical_id])
         return self._handlers[logical_id]
 
-    def match(self, method: str, path: str) -> tuple[template.Route, dict[str, str]] | None:
-        for compiled in self._routes:
-            if compiled.route.method != method:
-                continue
-            found = compiled.pattern.match(path)
-            if found:
-                return compiled.route, found.groupdict()
-        return None
+    def match(
+        self, method: str, path: str
+    ) -> tuple[template.Route, dict[str, str]] | MethodNotAllowed | None:
+        return self._router.match(method, path)
 
     def invoke(self, request: HttpRequest) -> dict[str, Any]:
         split = urlsplit(request.target)
         matched = self.match(request.method, split.path)
         if matched is None:
-            return {
-                "statusCode": 404,
-                "headers": {"content-type": "application/json"},
-                "body": '{"error":{"code":"not_found","message":"no such route"}}',
-            }
+            return error_response(404, "not_found", "no such route")
+        if isinstance(matched, MethodNotAllowed):
+            return error_response(
+                405,
+                "method_not_allowed",
+                f"{request.method} is not allowed here",
+                allow=", ".join(matched.allowed),
+            )
         route, params = matched
         event = build_event(request, route, params)
         context = LambdaContext(function_name=route.function)
         # Lambda runs one invocation per process at a time; Powertools relies on that (it keeps
-        # the current event in a class attribute), so the local gateway runs one at a time too.
+        # the current event in a class attribute), so the in-process gateway runs one at a time.
         with self._invocation:
-            return self.handler(route.function)(event, context)
+            response: dict[str, Any] = self.handler(route.function)(event, context)
+        return response
 
 
 def build_event(
@@ -170,72 +207,3 @@ def build_event(
     if body is not None:
         event["body"] = body
     return event
-
-
-def make_http_server(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
-    class _Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "badgehub-local"
-
-        def setup(self) -> None:
-            super().setup()
-            # Headers and body go out in separate writes: without this, Nagle's algorithm and
-            # the client's delayed ACK add ~40 ms to every keep-alive response.
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("content-length") or 0)
-            if length > MAX_BODY:
-                self._write(
-                    413,
-                    {"content-type": "application/json"},
-                    b'{"error":{"code":"payload_too_large","message":"request body too large"}}',
-                )
-                return
-            body = self.rfile.read(length) if length else b""
-            request = HttpRequest(
-                method=self.command,
-                target=self.path,
-                headers=dict(self.headers.items()),
-                body=body,
-                host=self.headers.get("host", f"{host}:{port}"),
-                source_ip=self.client_address[0],
-            )
-            response = gateway.invoke(request)
-            raw = response.get("body") or ""
-            data = base64.b64decode(raw) if response.get("isBase64Encoded") else raw.encode("utf-8")
-            headers = dict(response.get("headers") or {})
-            for name, values in (response.get("multiValueHeaders") or {}).items():
-                headers[name] = ", ".join(values)
-            cookies = response.get("cookies") or []
-            self._write(int(response.get("statusCode", 200)), headers, data, cookies)
-
-        def _write(
-            self,
-            status: int,
-            headers: dict[str, str],
-            data: bytes,
-            cookies: list[str] | None = None,
-        ) -> None:
-            self.send_response(status)
-            for name, value in headers.items():
-                if name.lower() not in ("content-length", "connection"):
-                    self.send_header(name, value)
-            for cookie in cookies or []:
-                self.send_header("Set-Cookie", cookie)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if not getattr(self, "head_only", False):
-                self.wfile.write(data)
-
-        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve  # noqa: N815
-
-        def do_HEAD(self) -> None:
-            self.head_only = True
-            self.command = "GET"
-            self._serve()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Quiet: the handlers log structured lines themselves."""
-
-    return ThreadingHTTPServer((host, port), _Handler)

@@ -1,26 +1,40 @@
-"""Starts the whole platform on 127.0.0.1: moto's server, the resources, the gateway."""
+"""Starts the whole platform on 127.0.0.1: moto (a process of its own), the template's
+resources, a pool of worker processes per function, the front, and the template's schedules
+and queues."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import os
 import secrets
-import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from moto.server import ThreadedMotoServer
-
-from . import resources, tls
-from .gateway import Gateway, make_http_server
-from .template import ROOT
+from . import resources, template, tls
+from .assets import AssetSource, FileAssetSource, S3AssetSource
+from .emulator import MotoServer
+from .front import Front, FrontConfig, FrontServer, LoopThread
+from .gateway import Router
+from .lambda_runtime import aws_endpoint_init
+from .pool import FunctionPool, InvocationError, PoolConfig, WorkerInit, stop_all
+from .queues import QueueDelivery
+from .schedules import Scheduler, parse, scheduled_event
+from .template import ROOT, Schedule
 
 LOCAL_DIR = ROOT / ".local"
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
+PUBLIC_BUCKET = "PublicBucket"  # the bucket whose objects the front serves at /_local/assets
+# What a worker keeps of the front's own environment: enough for a process to run, no more.
+_PROCESS_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ")
+log = logging.getLogger("devplatform")
 
 
 def local_secret(name: str) -> str:
@@ -33,6 +47,14 @@ def local_secret(name: str) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def default_max_body_bytes() -> int:
+    """MAX_BODY_BYTES as the platform runs with it; unset, the handlers' own default."""
+    from badgehub.runtime.settings import Settings
+
+    configured = os.environ.get("MAX_BODY_BYTES")
+    return int(configured) if configured else int(Settings.model_fields["max_body_bytes"].default)
+
+
 @dataclass
 class LocalPlatform:
     port: int = 3000
@@ -40,36 +62,112 @@ class LocalPlatform:
     names: resources.LocalNames = resources.DEFAULT_NAMES
     https: bool = True
     tls_dir: Path = tls.DEFAULT_DIR
+    template_path: Path = template.TEMPLATE
+    pool: PoolConfig = field(default_factory=PoolConfig)
+    front_config: FrontConfig | None = None  # None: the defaults, with MAX_BODY_BYTES
+    # Called first in every worker process: where handlers' storage comes from.
+    worker_init: WorkerInit = aws_endpoint_init
+    # Where /_local/assets reads from; None: the template's public bucket on moto's S3.
+    assets: AssetSource | None = None
+    # Where the data lives: the local adapters on this directory (kept across restarts), or
+    # None for moto's in-memory services (gone when the platform stops).
+    data_dir: Path | None = None
     ca_file: str = ""
-    _moto: ThreadedMotoServer | None = None
-    _http: ThreadingHTTPServer | None = None
-    _thread: threading.Thread | None = None
     base_url: str = ""
     aws_endpoint: str = ""
+    _moto: MotoServer | None = None
+    _loop: LoopThread | None = None
+    _io: ThreadPoolExecutor | None = None
+    _server: FrontServer | None = None
+    _pools: dict[str, FunctionPool] = field(default_factory=dict)
+    _scheduler: Scheduler | None = None
+    _deliveries: list[QueueDelivery] = field(default_factory=list)
 
     def start(self) -> LocalPlatform:
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._moto = ThreadedMotoServer(ip_address=HOST, port=0, verbose=False)
-        self._moto.start()
-        moto_host, moto_port = self._moto.get_host_and_port()
-        self.aws_endpoint = f"http://{moto_host}:{moto_port}"
-        self._http = make_http_server(Gateway(), HOST, self.port)
-        self.port = self._http.server_address[1]
-        scheme = "http"
-        if self.https:
-            local_tls = tls.ensure(self.tls_dir)
-            self._http.socket = local_tls.server_context().wrap_socket(
-                self._http.socket, server_side=True
-            )
-            self.ca_file = str(local_tls.ca_file)
-            scheme = "https"
-        self.base_url = f"{scheme}://{HOST}:{self.port}"
-        os.environ.update(self._aws_environment())
-        resources.create_all(self.names, REGION)
-        os.environ.update(self._function_environment())
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
-        self._thread.start()
+        """Everything up and `/health` answering; on any failure, whatever started is stopped."""
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
         return self
+
+    def _start(self) -> None:
+        source = template.read(self.template_path)
+        schedules = [s for s in source.schedules() if s.enabled]
+        for schedule in schedules:  # refuse what we cannot run before anything starts
+            parse(schedule.expression, schedule.timezone)
+        mailbox = None
+        if self.data_dir is not None:
+            from . import local
+
+            local.claim(self.data_dir)
+            store = local.blob_store(self.data_dir)
+            self.worker_init = functools.partial(local.install, self.data_dir)
+            self.assets = FileAssetSource(store.path_of, store.content_type_of)
+            mailbox = local.mailbox(self.data_dir)
+        self._moto = MotoServer(HOST)  # queues and events; tables and keys too without a data_dir
+        self.aws_endpoint = self._moto.start()
+        config = self.front_config or FrontConfig(max_body_bytes=default_max_body_bytes())
+        local_tls = tls.ensure(self.tls_dir) if self.https else None
+        self._loop = LoopThread()
+        self._server = FrontServer(
+            self._loop,
+            config,
+            self.port,
+            local_tls.cert_file if local_tls else None,
+            local_tls.key_file if local_tls else None,
+        )
+        self.port = self._server.port
+        self.ca_file = str(local_tls.ca_file) if local_tls else ""
+        self.base_url = f"{'https' if local_tls else 'http'}://{HOST}:{self.port}"
+        refs = resources.create_all(
+            self.names,
+            REGION,
+            source,
+            parameters=self._parameters(),
+            endpoint_url=self.aws_endpoint,
+        )
+        if self.assets is None and PUBLIC_BUCKET in source.resources("AWS::S3::Bucket"):
+            self.assets = S3AssetSource(self.names.ref(PUBLIC_BUCKET), self.aws_endpoint, REGION)
+        functions = source.functions()
+        self._io = ThreadPoolExecutor(
+            # a thread per worker that can exist at once (self-calls may double a pool), to spare
+            max_workers=len(functions) * 2 * self.pool.max_workers + 4,
+            thread_name_prefix="worker-io",
+        )
+        for function in functions:
+            env = self._environment(function, refs)
+            self._pools[function.logical_id] = FunctionPool(
+                function, env, self.worker_init, self.pool, self._io
+            )
+        self._loop.run(self._warm())
+        caps = {
+            f.logical_id: int(f.environment["MAX_BODY_BYTES"])
+            for f in functions
+            if str(f.environment.get("MAX_BODY_BYTES", "")).isdigit()
+        }
+        app = Front(
+            Router(source.routes()),
+            self._pools,
+            config,
+            caps,
+            self.assets,
+            lambda: self._run_schedules(schedules),
+            mailbox,
+        )
+        self._server.start(app)
+        self._scheduler = Scheduler(schedules, self._fire)
+        self._scheduler.start()
+        self._start_deliveries(source, refs)
+
+    async def _warm(self) -> None:
+        await asyncio.gather(*(p.warm() for p in self._pools.values()))
+
+    def _parameters(self) -> dict[str, str]:
+        from badgehub.domain.apikeys import hash_secret
+
+        return {"PublicBaseUrl": self.base_url, "AdminApiKeyHash": hash_secret(self.admin_api_key)}
 
     def _aws_environment(self) -> dict[str, str]:
         return {
@@ -80,36 +178,118 @@ class LocalPlatform:
             "AWS_REGION": REGION,
         }
 
-    def _function_environment(self) -> dict[str, str]:
-        from badgehub.domain.apikeys import hash_secret
-
-        env = resources.function_environment(
-            self.names,
-            {
-                "PublicBaseUrl": self.base_url,
-                "AdminApiKeyHash": hash_secret(self.admin_api_key),
-            },
-        )
-        env["ASSETS_BASE_URL"] = f"{self.aws_endpoint}/{self.names.public_bucket}"
-        env["POWERTOOLS_SERVICE_NAME"] = "badgehub-local"
-        # moto has no Ed25519 KMS keys and re-hashes DIGEST messages: the two local deviations.
-        env["ED25519_KEY_SERVICE"] = "secretsmanager"
-        env["KMS_SIGN_DIGEST"] = "false"
-        env["APP_SECRET"] = local_secret("app-secret")
+    def _environment(self, function: template.Function, refs: resources.Refs) -> dict[str, str]:
+        """What the function's worker sees: the process basics, the local AWS, the template's
+        variables for this function only, and the local platform's few deviations."""
+        env = {k: os.environ[k] for k in _PROCESS_VARIABLES if k in os.environ}
+        env.update(self._aws_environment())
+        env.update(resources.function_environment(function, refs))
+        deviations = {
+            # moto has no Ed25519 KMS keys and re-hashes DIGEST messages.
+            "ED25519_KEY_SERVICE": "secretsmanager",
+            "KMS_SIGN_DIGEST": "false",
+            # Deployed, a Secrets Manager dynamic reference; here a secret kept under .local/.
+            "APP_SECRET": local_secret("app-secret"),
+        }
+        env.update({k: v for k, v in deviations.items() if k in function.environment})
+        if self.assets is not None:
+            env["ASSETS_BASE_URL"] = f"{self.base_url}/_local/assets"
         if self.ca_file:
-            env["VERIFY_EXTRA_CA_FILE"] = self.ca_file
+            env["VERIFY_EXTRA_CA_FILE"] = self.ca_file  # so it can fetch its own https URLs
         return env
 
+    def _fire(self, schedule: Schedule, moment: datetime) -> None:
+        """From the scheduler's thread: hand the invocation to the loop, do not wait for it."""
+        assert self._loop is not None
+        future = asyncio.run_coroutine_threadsafe(
+            self._pools[schedule.function].invoke(scheduled_event(schedule, moment)),
+            self._loop.loop,
+        )
+
+        def report(done: Any) -> None:
+            if done.exception():
+                log.error("%s.%s failed: %s", schedule.function, schedule.name, done.exception())
+
+        future.add_done_callback(report)
+
+    async def _run_schedules(self, schedules: list[Schedule]) -> list[dict[str, Any]]:
+        """`POST /_local/schedules/run`: every schedule once, together; a summary of each."""
+
+        async def one(schedule: Schedule) -> dict[str, Any]:
+            started = time.perf_counter()
+            summary: dict[str, Any] = {
+                "function": schedule.function,
+                "event": schedule.name,
+                "schedule": schedule.expression,
+            }
+            try:
+                await self._pools[schedule.function].invoke(
+                    scheduled_event(schedule, datetime.now(UTC))
+                )
+                summary["status"] = "ok"
+            except InvocationError as error:
+                summary.update(status="error", error=str(error))
+            summary["ms"] = round((time.perf_counter() - started) * 1000, 1)
+            return summary
+
+        return list(await asyncio.gather(*(one(s) for s in schedules)))
+
+    def _start_deliveries(self, source: template.Template, refs: resources.Refs) -> None:
+        events = source.queue_events()
+        if not events:
+            return
+        sqs = resources.client("sqs", REGION, self.aws_endpoint)
+        loop = self._loop
+        assert loop is not None
+        for event in events:
+            function_pool = self._pools[event.function]
+
+            def invoke(payload: dict[str, Any], target: FunctionPool = function_pool) -> Any:
+                return loop.run(target.invoke(payload))
+
+            delivery = QueueDelivery(
+                event,
+                sqs,
+                refs.ref(event.queue),
+                refs.get_att(event.queue, "Arn"),
+                invoke,
+                REGION,
+            )
+            delivery.start()
+            self._deliveries.append(delivery)
+
     def stop(self) -> None:
-        if self._http:
-            self._http.shutdown()
-            self._http.server_close()
+        """Stops taking work, then every worker (none is left behind), then moto."""
+        for delivery in self._deliveries:
+            delivery.stop()
+        self._deliveries.clear()
+        if self._scheduler:
+            self._scheduler.stop()
+            self._scheduler = None
+        if self._server:
+            self._server.stop()
+            self._server = None
+        stop_all()
+        self._pools.clear()
+        if self._loop:
+            self._loop.stop()
+            self._loop = None
+        if self._io:
+            self._io.shutdown(wait=False, cancel_futures=True)
+            self._io = None
         if self._moto:
             self._moto.stop()
+            self._moto = None
+
+    def worker_pids(self) -> dict[str, list[int]]:
+        return {name: function_pool.pids for name, function_pool in self._pools.items()}
 
     def describe(self) -> dict[str, Any]:
         return {
             "base_url": self.base_url,
             "aws_endpoint": self.aws_endpoint,
             "ca_file": self.ca_file or None,
+            "pid": os.getpid(),
+            "workers": self.worker_pids(),
+            "emulator_pid": self._moto.pid if self._moto else None,
         }

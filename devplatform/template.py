@@ -1,8 +1,10 @@
-"""Reads `template.yaml` so local resources and routes come from the deployed definition."""
+"""Reads `template.yaml` so local resources, routes, schedules and queues come from the deployed
+definition. Any template can be read (tests run the local platform on a small one of their own).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,21 +36,6 @@ def _cfn_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str,
 _CfnLoader.add_multi_constructor("!", _cfn_tag)
 
 
-@cache
-def load() -> dict[str, Any]:
-    with TEMPLATE.open(encoding="utf-8") as handle:
-        data: dict[str, Any] = yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
-    return data
-
-
-def resources(kind: str) -> dict[str, dict[str, Any]]:
-    return {
-        name: resource.get("Properties", {})
-        for name, resource in load()["Resources"].items()
-        if resource["Type"] == kind
-    }
-
-
 @dataclass(frozen=True)
 class Route:
     function: str
@@ -66,34 +53,169 @@ class Function:
     code_uri: Path
     handler: str
     environment: dict[str, Any]
+    memory_mb: int = 512
+    timeout_s: float = 3  # Lambda's own default when a template says nothing
+    layers: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A `Schedule` (EventBridge rule) or `ScheduleV2` (EventBridge Scheduler) event."""
+
+    function: str
+    name: str
+    expression: str
+    input: str | None = None
+    enabled: bool = True
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class QueueEvent:
+    """An `SQS` event: the function reads `queue` in batches of `batch_size`."""
+
+    function: str
+    name: str
+    queue: str  # logical id of the AWS::SQS::Queue
+    batch_size: int = 10
+    report_failures: bool = False
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Template:
+    path: Path
+    data: dict[str, Any] = field(repr=False)
+
+    @property
+    def root(self) -> Path:
+        """CodeUri and ContentUri are relative to the template's directory, as in SAM."""
+        return self.path.parent
+
+    def resources(self, kind: str) -> dict[str, dict[str, Any]]:
+        return {
+            name: resource.get("Properties", {})
+            for name, resource in self.data.get("Resources", {}).items()
+            if resource["Type"] == kind
+        }
+
+    def resource_type(self, logical_id: str) -> str | None:
+        resource = self.data.get("Resources", {}).get(logical_id)
+        return str(resource["Type"]) if resource else None
+
+    def parameter_defaults(self) -> dict[str, str]:
+        return {
+            name: str(spec["Default"])
+            for name, spec in self.data.get("Parameters", {}).items()
+            if "Default" in spec
+        }
+
+    def functions(self) -> list[Function]:
+        defaults = self.data.get("Globals", {}).get("Function", {})
+        base_env = dict(defaults.get("Environment", {}).get("Variables", {}))
+        found = []
+        for name, props in self.resources("AWS::Serverless::Function").items():
+            env = {**base_env, **props.get("Environment", {}).get("Variables", {})}
+            found.append(
+                Function(
+                    logical_id=name,
+                    code_uri=self.root / props["CodeUri"],
+                    handler=props["Handler"],
+                    environment=env,
+                    memory_mb=int(props.get("MemorySize", defaults.get("MemorySize", 128))),
+                    timeout_s=float(props.get("Timeout", defaults.get("Timeout", 3))),
+                    layers=self._layer_dirs(
+                        [*defaults.get("Layers", []), *props.get("Layers", [])]
+                    ),
+                )
+            )
+        return found
+
+    def _layer_dirs(self, layers: list[Any]) -> tuple[Path, ...]:
+        """The ContentUri of each layer the template builds itself (others are AWS-managed)."""
+        built = self.resources("AWS::Serverless::LayerVersion")
+        dirs = []
+        for layer in layers:
+            if isinstance(layer, dict) and layer.get("Ref") in built:
+                dirs.append(self.root / built[layer["Ref"]]["ContentUri"])
+        return tuple(dirs)
+
+    def _events(self, kinds: tuple[str, ...]) -> list[tuple[str, str, dict[str, Any]]]:
+        found = []
+        for function, props in self.resources("AWS::Serverless::Function").items():
+            for name, event in props.get("Events", {}).items():
+                if event["Type"] in kinds:
+                    found.append((function, name, event.get("Properties", {})))
+        return found
+
+    def routes(self) -> list[Route]:
+        return [
+            Route(function, props["Method"].upper(), props["Path"])
+            for function, _, props in self._events(("HttpApi",))
+        ]
+
+    def schedules(self) -> list[Schedule]:
+        found = []
+        for function, name, props in self._events(("Schedule", "ScheduleV2")):
+            enabled = props.get("Enabled", True) and props.get("State", "ENABLED") == "ENABLED"
+            found.append(
+                Schedule(
+                    function=function,
+                    name=name,
+                    expression=props.get("Schedule") or props["ScheduleExpression"],
+                    input=props.get("Input"),
+                    enabled=bool(enabled),
+                    timezone=props.get("ScheduleExpressionTimezone", "UTC"),
+                )
+            )
+        return found
+
+    def queue_events(self) -> list[QueueEvent]:
+        found = []
+        for function, name, props in self._events(("SQS",)):
+            queue = props["Queue"]
+            logical = queue["Fn::GetAtt"][0] if "Fn::GetAtt" in queue else queue.get("Ref")
+            if self.resource_type(logical) != "AWS::SQS::Queue":
+                raise ValueError(f"{function}.{name}: the queue must be a queue of this template")
+            found.append(
+                QueueEvent(
+                    function=function,
+                    name=name,
+                    queue=logical,
+                    batch_size=int(props.get("BatchSize", 10)),
+                    report_failures="ReportBatchItemFailures"
+                    in props.get("FunctionResponseTypes", []),
+                    enabled=bool(props.get("Enabled", True)),
+                )
+            )
+        return found
+
+
+@cache
+def read(path: Path = TEMPLATE) -> Template:
+    with path.open(encoding="utf-8") as handle:
+        data: dict[str, Any] = yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+    return Template(path.resolve(), data)
+
+
+# The deployed template, as the tests and benchmarks read it.
+
+
+def load() -> dict[str, Any]:
+    return read().data
+
+
+def resources(kind: str) -> dict[str, dict[str, Any]]:
+    return read().resources(kind)
 
 
 def functions() -> list[Function]:
-    globals_env = load().get("Globals", {}).get("Function", {}).get("Environment", {})
-    base_env = dict(globals_env.get("Variables", {}))
-    found = []
-    for name, props in resources("AWS::Serverless::Function").items():
-        env = {**base_env, **props.get("Environment", {}).get("Variables", {})}
-        found.append(Function(name, ROOT / props["CodeUri"], props["Handler"], env))
-    return found
+    return read().functions()
 
 
 def routes() -> list[Route]:
-    found = []
-    for name, props in resources("AWS::Serverless::Function").items():
-        for event in props.get("Events", {}).values():
-            if event["Type"] == "HttpApi":
-                found.append(
-                    Route(name, event["Properties"]["Method"], event["Properties"]["Path"])
-                )
-    return found
+    return read().routes()
 
 
-def schedules() -> list[tuple[str, str]]:
-    """(function, schedule expression) for every Schedule event."""
-    found = []
-    for name, props in resources("AWS::Serverless::Function").items():
-        for event in props.get("Events", {}).values():
-            if event["Type"] in ("Schedule", "ScheduleV2"):
-                found.append((name, event["Properties"]["Schedule"]))
-    return found
+def schedules() -> list[Schedule]:
+    return read().schedules()

@@ -15,6 +15,6 @@ Each adapter is held to the same contract suite as its AWS counterpart (tests/co
 
 from __future__ import annotations
 
-from .ports import blob_store, install, local_ports, reset
+from .ports import blob_store, claim, install, local_ports, mailbox, reset
 
-__all__ = ["blob_store", "install", "local_ports", "reset"]
+__all__ = ["blob_store", "claim", "install", "local_ports", "mailbox", "reset"]
