@@ -334,14 +334,8 @@ def test_signin_answers_the_same_whether_or_not_the_address_has_badges(
         return re.sub(rb'nonce="[^"]+"|name="csrf" value="[^"]+"', b"", body)
 
     assert without_nonce(known.body) == without_nonce(unknown.body)
-    assert jobs.send_pending_mail(60_000) == {
-        "sent": 1,
-        "retried": 0,
-        "gaveUp": 0,
-        "skipped": 1,
-        "errors": 0,
-    }
-    assert [m["To"] for m in sent_mail()] == ["ada@example.org"]
+    assert [m["To"] for m in sent_mail()] == ["ada@example.org"]  # at once, and only to Ada
+    assert jobs.send_pending_mail(60_000)["sent"] == 0  # nothing left over for the schedule
 
 
 def test_a_signin_link_opens_a_session_once_and_only_by_its_button(
@@ -351,7 +345,6 @@ def test_a_signin_link_opens_a_session_once_and_only_by_its_button(
 
     issue(api, tenant, notify=False)
     ask_for_link(api, "ada@example.org")
-    jobs.send_pending_mail(60_000)
     token = signin_token()
     page = api.call("GET", f"/signin/{token}", headers={"accept": "text/html"})
     assert page.status == 200  # a mail scanner opening the link spends nothing

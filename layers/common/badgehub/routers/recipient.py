@@ -11,11 +11,13 @@ from pydantic import BaseModel, ConfigDict
 
 from ..domain import tokens
 from ..domain.errors import DomainError, Forbidden, InvalidInput, Unauthenticated
+from ..domain.events import Event
 from ..domain.recipients import ClaimState, Session, Visibility
 from ..runtime import cookies, wiring
 from ..runtime.forms import parse_urlencoded
 from ..runtime.http import header, json_body, json_response, public_urls, raw_body, status_for
 from ..runtime.negotiation import language
+from ..runtime.observability import logger
 from ..runtime.settings import settings
 from ..usecases import imports, recipients, sessions
 from ..usecases.recipients import Changes, Held, LinkProblem
@@ -181,7 +183,7 @@ def request_signin() -> Response[str]:
         (router.current_event.get("requestContext") or {}).get("http", {}).get("sourceIp", "")
     )
     try:
-        sessions.request_signin(email, client, language(router), ports=wiring.ports())
+        mail = sessions.request_signin(email, client, language(router), ports=wiring.ports())
     except DomainError as error:
         code = "rate_limited" if status_for(error) == 429 else error.message
         response = _signin_form(status_for(error), email=email, error=code)
@@ -189,7 +191,19 @@ def request_signin() -> Response[str]:
         if retry is not None:
             response.headers["Retry-After"] = str(retry)
         return response
+    send_now(mail)
     return _signin_form(email=None, sent=True)
+
+
+def send_now(mail: Event) -> None:
+    """The link goes out at once (the scheduled mailer retries if the mail service fails);
+    the answer is the same whatever happens here."""
+    from ..usecases import mailer
+
+    try:
+        mailer.deliver(mail, public_urls(router), wiring.mail_renderer(), ports=wiring.ports())
+    except Exception:  # the request is stored: the mailer's next run has it
+        logger.exception("the sign-in e-mail will be retried", extra={"event": mail.id})
 
 
 @router.get("/signin/<token>")

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from ..domain import events, tokens
 from ..domain.errors import ConcurrentUpdate, TooManyRequests, Unauthenticated
+from ..domain.events import Event
 from ..domain.recipients import LinkPurpose, LinkToken, Session, SigninRequest
 from ..ports import Clock, RateLimiter, RecipientStore, SessionStore
 
@@ -61,9 +62,9 @@ def _limit(ports: SessionPorts, scope: str, subject: str, rule: tuple[int, int])
         )
 
 
-def request_signin(email: str, client: str, locale: str, *, ports: SessionPorts) -> None:
+def request_signin(email: str, client: str, locale: str, *, ports: SessionPorts) -> Event:
     """Queues a sign-in e-mail. Whether or not the address has badges, the caller sees the
-    same answer and the same work is done here: the mailer decides later whether to send."""
+    same answer and the same work is done here: the mailer decides whether to send."""
     recipient_key = tokens.recipient_key(ports.secret_for("recipients"), email)
     _limit(ports, "signin-client", tokens.token_hash(client), SIGNIN_PER_CLIENT)
     _limit(ports, "signin-address", recipient_key, SIGNIN_PER_ADDRESS)
@@ -75,7 +76,9 @@ def request_signin(email: str, client: str, locale: str, *, ports: SessionPorts)
         locale=locale,
         requested_at=now,
     )
-    ports.sessions.create_signin_request(request, [events.mail_signin(request.id, now)])
+    mail = events.mail_signin(request.id, now)
+    ports.sessions.create_signin_request(request, [mail])
+    return mail
 
 
 def signin_link(request: SigninRequest, now: datetime) -> tuple[str, LinkToken]:
