@@ -32,7 +32,7 @@ def messages(report: Report, name: str) -> list[str]:
     return [c.message for c in check_named(report, name)]
 
 
-# --- Verifiable Credentials 1.1 --------------------------------------------------------------------
+# --- Verifiable Credentials 1.1 ------------------------------------------------------------------
 
 
 def test_a_vc_1_1_open_badge_signed_by_its_did_key_is_valid_offline() -> None:
@@ -43,3 +43,23 @@ def test_a_vc_1_1_open_badge_signed_by_its_did_key_is_valid_offline() -> None:
     assert report.verdict is Verdict.VALID, report.to_json()["checks"]
     assert any(c.passed for c in check_named(report, "proof"))
     assert "Every field in the badge is defined by its contexts." in messages(report, "structure")
+
+
+# --- Proof sets ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["dcctf-v1-both-didkey-basicobv3.json", "dcctf-v2-both-didkey.json"]
+)
+def test_a_badge_signed_twice_by_its_issuer_is_valid_with_each_signature_checked(
+    name: str,
+) -> None:
+    """Given eddsa-rdfc-2022 and Ed25519Signature2020 proofs side by side (a proof set), when
+    it is verified, then each proof is its own passed check."""
+    report = run(CredentialJson(foreign_json(name)), FakeWeb())
+
+    assert report.verdict is Verdict.VALID, report.to_json()["checks"]
+    proofs = check_named(report, "proof")
+    assert [c.passed for c in proofs] == [True, True]
+    assert proofs[0].message.startswith("Signature 1 of 2 (eddsa-rdfc-2022) matches")
+    assert proofs[1].message.startswith("Signature 2 of 2 (Ed25519Signature2020) matches")

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from badgehub.domain import dataintegrity, multibase
 from badgehub.domain.verification import Verdict
 from badgehub.usecases.verify import CredentialJson
 from tests.unit.test_verification import (
-    FakeWeb,
+    ISSUER_KEY,
+    STRANGER_KEY,
     check_named,
     credential,
+    did_key_method,
     run,
     sign,
 )
@@ -22,6 +25,7 @@ VC_V1 = "https://www.w3.org/2018/credentials/v1"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-{}.json"
 EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 DATA_INTEGRITY = "https://w3id.org/security/data-integrity/v2"
+ED25519_2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
 
 
 # --- Contexts other than VC 2.0 with OB 3.0.3 ---------------------------------------------------
@@ -91,3 +95,85 @@ def sign_unchecked(document: dict[str, Any]) -> dict[str, Any]:
     }
     return signed
 
+
+# --- Proof sets -----------------------------------------------------------------------------------
+
+
+def legacy_proof(document: dict[str, Any], key: ed25519.Ed25519PrivateKey) -> dict[str, Any]:
+    """An Ed25519Signature2020 proof: the same hashing as eddsa-rdfc-2022, its own names."""
+    options = {
+        "type": "Ed25519Signature2020",
+        "created": "2026-01-10T09:00:00Z",
+        "verificationMethod": did_key_method(key),
+        "proofPurpose": "assertionMethod",
+    }
+    data = dataintegrity.hash_data({**options, "@context": document["@context"]}, document)
+    return {**options, "proofValue": multibase.encode_multibase(key.sign(data))}
+
+
+def proof_set(*proofs: dict[str, Any]) -> dict[str, Any]:
+    document = credential()
+    document["@context"] = [*document["@context"], ED25519_2020]
+    return {**document, "proof": [p(document) for p in proofs]}
+
+
+def eddsa(key: ed25519.Ed25519PrivateKey = ISSUER_KEY) -> Any:
+    return lambda document: sign(document, key, did_key_method(key))["proof"]
+
+
+def legacy(key: ed25519.Ed25519PrivateKey = ISSUER_KEY) -> Any:
+    return lambda document: legacy_proof(document, key)
+
+
+def test_a_proof_set_is_valid_when_every_proof_verifies() -> None:
+    report = run(CredentialJson(proof_set(eddsa(), legacy())))
+
+    assert report.verdict is Verdict.VALID, report.to_json()["checks"]
+    assert [c.passed for c in check_named(report, "proof")] == [True, True]
+    assert len(check_named(report, "key_resolution")) == 2  # one key, looked up once
+
+
+def test_a_proof_set_with_one_broken_proof_is_invalid() -> None:
+    document = proof_set(eddsa(), legacy())
+    document["proof"][1]["proofValue"] = document["proof"][0]["proofValue"]
+
+    report = run(CredentialJson(document))
+
+    assert report.verdict is Verdict.INVALID
+    first, second = check_named(report, "proof")
+    assert first.passed
+    assert not second.passed
+    assert second.message.startswith("Signature 2 of 2 (Ed25519Signature2020) does not match")
+
+
+def test_a_proof_set_with_a_proof_by_someone_elses_key_is_invalid() -> None:
+    report = run(CredentialJson(proof_set(eddsa(), eddsa(STRANGER_KEY))))
+
+    assert report.verdict is Verdict.INVALID
+    assert any(
+        not c.passed and "not to its issuer" in c.message
+        for c in check_named(report, "key_resolution")
+    )
+
+
+def test_a_proof_set_with_a_proof_we_cannot_check_is_unverifiable() -> None:
+    def ecdsa(document: dict[str, Any]) -> dict[str, Any]:
+        return {**eddsa()(document), "cryptosuite": "ecdsa-rdfc-2019"}
+
+    report = run(CredentialJson(proof_set(eddsa(), ecdsa)))
+
+    assert report.verdict is Verdict.UNVERIFIABLE
+    first, second = check_named(report, "proof")
+    assert first.passed
+    assert "Signature 2 of 2 is signed with a kind of signature" in second.message
+    assert "ecdsa-rdfc-2019" in second.message
+
+
+def test_a_chained_proof_is_unverifiable() -> None:
+    def chained(document: dict[str, Any]) -> dict[str, Any]:
+        return {**eddsa()(document), "previousProof": "urn:uuid:first"}
+
+    report = run(CredentialJson(proof_set(eddsa(), chained)))
+
+    assert report.verdict is Verdict.UNVERIFIABLE
+    assert "previousProof" in check_named(report, "proof")[1].message

@@ -85,8 +85,10 @@ from .report import (
 )
 from .signatures import (
     JWT_ALGORITHMS,
+    ProofInSet,
     data_integrity_check,
     data_integrity_proof,
+    data_integrity_proofs,
     jws_proof_check,
     jws_signature_valid,
     jwt_algorithm_check,
@@ -134,6 +136,7 @@ __all__ = [
     "Ob2Json",
     "Ob3Json",
     "Parsed",
+    "ProofInSet",
     "PublicKey",
     "Report",
     "ResolvedKey",
@@ -150,6 +153,7 @@ __all__ = [
     "credential_from_claims",
     "data_integrity_check",
     "data_integrity_proof",
+    "data_integrity_proofs",
     "date_checks",
     "did_jwk_method",
     "did_key_method",

@@ -24,6 +24,7 @@ from ...domain.verification.report import (
 from ...domain.verification.signatures import (
     data_integrity_check,
     data_integrity_proof,
+    data_integrity_proofs,
     jws_proof_check,
     jwt_algorithm_check,
     jwt_claim_checks,
@@ -47,15 +48,23 @@ class Ob3Run(Run):
 
     def ob3_data_integrity(self, credential: Json) -> Report:
         self.ob3_content(credential)
-        issuer_id = ob3_issuer_id(credential)
-        proof = data_integrity_proof(credential)
-        if isinstance(proof, Check):
-            self.checks.append(proof)
-        else:
-            key = self.resolve(proof["verificationMethod"], issuer_id)
-            if key is not None:
-                self.checks.append(data_integrity_check(credential, key))
+        self.proof_set(credential)
         return self.ob3_common(credential, "ob3-data-integrity", claims=None)
+
+    def proof_set(self, credential: Json) -> None:
+        """Every proof, each with the issuer's key it names (each key looked up once)."""
+        issuer_id = ob3_issuer_id(credential)
+        keys: dict[str, ResolvedKey | None] = {}
+        for item in data_integrity_proofs(credential):
+            if isinstance(item, Check):
+                self.checks.append(item)
+                continue
+            method = item.proof["verificationMethod"]
+            if method not in keys:
+                keys[method] = self.resolve(method, issuer_id)
+            key = keys[method]
+            if key is not None:
+                self.checks.append(data_integrity_check(credential, key, item))
 
     def ob3_jwt(self, token: Token) -> Report:
         credential = token.credential
