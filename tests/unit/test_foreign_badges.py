@@ -63,3 +63,19 @@ def test_a_badge_signed_twice_by_its_issuer_is_valid_with_each_signature_checked
     assert [c.passed for c in proofs] == [True, True]
     assert proofs[0].message.startswith("Signature 1 of 2 (eddsa-rdfc-2022) matches")
     assert proofs[1].message.startswith("Signature 2 of 2 (Ed25519Signature2020) matches")
+
+
+# --- OB 2.0 context aliases ---------------------------------------------------------------------
+
+
+def test_an_ob2_assertion_saying_verify_is_read_as_verification() -> None:
+    """Given badgr's hosted assertion with an embedded badge class and `verify` (the OB 2.0
+    context's alias of `verification`), when verified offline, then nothing is wrong with its
+    content, and it is unverifiable only because its host (a.com) cannot be reached."""
+    report = run(CredentialJson(foreign_json("badgr-ob20-embedded-badgeclass.json")), FakeWeb())
+
+    assert report.verdict is Verdict.UNVERIFIABLE
+    assert all(c.passed for c in check_named(report, "structure")), report.errors
+    (hosted,) = check_named(report, "hosted")
+    assert "http://a.com/assertion-embedded1" in hosted.message
+    assert report.credential is not None and "verify" in report.credential  # shown as given

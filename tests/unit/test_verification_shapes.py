@@ -4,21 +4,29 @@ is tried valid and broken."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from badgehub.domain import dataintegrity, multibase
+from badgehub.domain import dataintegrity, jws, multibase
 from badgehub.domain.verification import Verdict
-from badgehub.usecases.verify import CredentialJson
+from badgehub.domain.verification.ob2_terms import ob2_aliases, ob2_terms
+from badgehub.usecases.verify import CompactToken, CredentialJson
 from tests.unit.test_verification import (
     ISSUER_KEY,
     STRANGER_KEY,
+    FakeWeb,
     check_named,
     credential,
     did_key_method,
+    ob2_documents,
+    rs256_signer,
+    rsa_key,
     run,
+    serve_ob2,
     sign,
+    signed_ob2,
 )
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
@@ -177,3 +185,54 @@ def test_a_chained_proof_is_unverifiable() -> None:
 
     assert report.verdict is Verdict.UNVERIFIABLE
     assert "previousProof" in check_named(report, "proof")[1].message
+
+
+# --- OB 2.0 context aliases -----------------------------------------------------------------------
+
+
+def test_the_ob2_aliases_are_read_from_the_bundled_context() -> None:
+    assert ob2_aliases() == {"verify": "verification", "@id": "id", "@type": "type"}
+
+
+def test_a_hosted_badge_saying_verify_is_valid_and_shown_as_given() -> None:
+    web = FakeWeb()
+    documents = ob2_documents()
+    documents["assertion"]["verify"] = documents["assertion"].pop("verification")
+    serve_ob2(web, documents)
+
+    report = run(CredentialJson(documents["assertion"]), web)
+
+    assert report.verdict is Verdict.VALID, report.to_json()["checks"]
+    assert report.warnings == []  # our copy and the hosted one are the same badge
+    assert report.credential is not None and "verify" in report.credential
+
+
+def test_keyword_spellings_of_id_and_type_are_read_as_id_and_type() -> None:
+    web = FakeWeb()
+    documents = ob2_documents()
+    for document in documents.values():
+        document["@id"], document["@type"] = document.pop("id"), document.pop("type")
+    for document in documents.values():
+        web.serve(document["@id"], document)
+
+    report = run(CredentialJson(documents["assertion"]), web)
+
+    assert report.verdict is Verdict.VALID, report.to_json()["checks"]
+
+
+def test_a_signed_badge_saying_verify_is_valid() -> None:
+    web = FakeWeb()
+    token = signed_ob2(web, rsa_key(1))
+    payload = token.split(".")[1]
+    assertion = json.loads(jws.b64url_decode(payload))
+    assertion["verify"] = assertion.pop("verification")
+    resigned = jws.sign_compact({"alg": "RS256"}, assertion, rs256_signer(rsa_key(1)))
+
+    assert run(CompactToken(resigned), web).verdict is Verdict.VALID
+
+
+def test_where_both_spellings_are_given_the_canonical_one_is_read() -> None:
+    document = {"verify": {"type": "signed"}, "verification": {"type": "hosted"}}
+
+    assert ob2_terms(document) == {"verification": {"type": "hosted"}}
+    assert "verify" in document  # the input is left as it was

@@ -1,9 +1,10 @@
 """Verifying any Open Badge: small named checks that add up to one report, and what an input is.
 
 `report` holds the checks and the verdict they add up to; `inputs` says what was pasted;
-`ob2` and `ob3` check each spec's content; `keys`, `signatures`, `status`, `dates` and
-`recipient` check the rest; `summary` says what the badge claims; `values` holds the small
-readers they all share. Every public name is also importable from here.
+`ob2` and `ob3` check each spec's content (`ob2_terms` first reads OB 2.0 aliases as the
+terms they stand for); `keys`, `signatures`, `status`, `dates` and `recipient` check the
+rest; `summary` says what the badge claims; `values` holds the small readers they all share.
+Every public name is also importable from here.
 """
 
 from .dates import (
@@ -60,6 +61,7 @@ from .ob2 import (
     ob2_revocation_check,
     ob2_verification_type,
 )
+from .ob2_terms import ob2_aliases, ob2_terms
 from .ob3 import (
     SCHEMA_VALIDATOR,
     ob3_issuer_id,
@@ -180,6 +182,7 @@ __all__ = [
     "key_from_pem",
     "load_json",
     "method_from_document",
+    "ob2_aliases",
     "ob2_assertion_checks",
     "ob2_badge_checks",
     "ob2_dates",
@@ -188,6 +191,7 @@ __all__ = [
     "ob2_recipient_check",
     "ob2_revocation_check",
     "ob2_summary",
+    "ob2_terms",
     "ob2_verification_type",
     "ob3_dates",
     "ob3_issuer_id",

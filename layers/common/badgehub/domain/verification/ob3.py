@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from ..bundled import bundled_documents
 from ..ob3 import SCHEMA_URL, VC_V2
 from .dates import parse_datetime
 from .report import Check, failed, passed, structure_checks, warning
@@ -116,7 +117,7 @@ def _achievement_problems(value: object) -> list[str]:
 
 def unknown_contexts(document: Mapping[str, Any]) -> list[str]:
     """Context URLs we do not ship: their terms cannot be read, nor their proofs checked."""
-    known = _jsonld().bundled_documents()
+    known = bundled_documents()
     return [c for c in contexts_of(document) if c not in known]
 
 
