@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from badgehub.domain import baking, jws
 from badgehub.domain.verification import Report, Verdict
-from badgehub.usecases.verify import CredentialJson
+from badgehub.usecases.verify import BakedImage, CredentialJson
 from tests.unit.test_verification import FakeWeb, check_named, run
 
 FOREIGN = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "foreign-badges"
@@ -79,3 +80,52 @@ def test_an_ob2_assertion_saying_verify_is_read_as_verification() -> None:
     (hosted,) = check_named(report, "hosted")
     assert "http://a.com/assertion-embedded1" in hosted.message
     assert report.credential is not None and "verify" in report.credential  # shown as given
+
+
+# --- VC-JWT carrying its key in the header ------------------------------------------------------
+
+JWT_PNG = "1et-ob30-simple-jwt-png.png"
+ISSUER_KEYS = "https://1edtech.edu/.well-known/jwks.json"
+
+
+def carried_jwk(png: str) -> dict[str, Any]:
+    baked = baking.unbake((FOREIGN / png).read_bytes())
+    assert baked is not None
+    header: dict[str, Any] = json.loads(jws.b64url_decode(str(baked.payload).split(".")[0]))
+    return dict(header["jwk"])
+
+
+def test_a_baked_vc_jwt_carrying_its_key_is_unverifiable_offline() -> None:
+    """Given 1EdTech's baked PNG whose token carries its RSA key (`jwk`) and whose issuer is
+    an https address, when verified offline, then the signature matches that key, but whether
+    the key is the issuer's cannot be confirmed: the issuer's key set is out of reach."""
+    report = run(BakedImage((FOREIGN / JWT_PNG).read_bytes()), FakeWeb())
+
+    assert report.verdict is Verdict.UNVERIFIABLE
+    assert report.summary is not None and report.summary.format == "ob3-jwt"
+    (resolution,) = check_named(report, "key_resolution")
+    assert ISSUER_KEYS in resolution.message and resolution.outcome is Verdict.UNVERIFIABLE
+    (proof,) = check_named(report, "proof")
+    assert proof.passed and "the key the token carries" in proof.message
+
+
+def test_a_baked_vc_jwt_is_valid_once_its_issuer_lists_the_key() -> None:
+    web = FakeWeb()
+    web.serve(
+        ISSUER_KEYS, {"keys": [carried_jwk(JWT_PNG)]}, content_type="application/jwk-set+json"
+    )
+
+    report = run(BakedImage((FOREIGN / JWT_PNG).read_bytes()), web)
+
+    assert report.verdict is Verdict.VALID, report.to_json()["checks"]
+
+
+def test_a_baked_vc_jwt_whose_issuer_lists_other_keys_is_invalid() -> None:
+    web = FakeWeb()
+    other = {**carried_jwk(JWT_PNG), "n": carried_jwk(JWT_PNG)["n"][::-1]}
+    web.serve(ISSUER_KEYS, {"keys": [other]}, content_type="application/jwk-set+json")
+
+    report = run(BakedImage((FOREIGN / JWT_PNG).read_bytes()), web)
+
+    assert report.verdict is Verdict.INVALID
+    assert any("not in the issuer's published key set" in m for m in report.errors)

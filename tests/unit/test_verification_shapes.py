@@ -7,23 +7,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import ed25519
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from badgehub.domain import dataintegrity, jws, multibase
+from badgehub.domain import dataintegrity, jws, multibase, ob3
 from badgehub.domain.verification import Verdict
 from badgehub.domain.verification.ob2_terms import ob2_aliases, ob2_terms
 from badgehub.usecases.verify import CompactToken, CredentialJson
 from tests.unit.test_verification import (
+    DID_WEB,
     ISSUER_KEY,
     STRANGER_KEY,
     FakeWeb,
     check_named,
     credential,
     did_key_method,
+    es256_signer,
     ob2_documents,
     rs256_signer,
     rsa_key,
     run,
+    serve_did_document,
     serve_ob2,
     sign,
     signed_ob2,
@@ -236,3 +240,114 @@ def test_where_both_spellings_are_given_the_canonical_one_is_read() -> None:
 
     assert ob2_terms(document) == {"verification": {"type": "hosted"}}
     assert "verify" in document  # the input is left as it was
+
+
+# --- VC-JWT carrying its key in the header (jwk) ------------------------------------------------
+
+JWT_KEY = ec.derive_private_key(7, ec.SECP256R1())
+
+
+def p256_jwk(key: ec.EllipticCurvePrivateKey) -> dict[str, str]:
+    numbers = key.public_key().public_numbers()
+    return {
+        "kty": "EC",
+        "crv": "P-256",
+        "x": jws.b64url(numbers.x.to_bytes(32, "big")),
+        "y": jws.b64url(numbers.y.to_bytes(32, "big")),
+    }
+
+
+def did_jwk(key: ec.EllipticCurvePrivateKey) -> str:
+    return "did:jwk:" + jws.b64url(json.dumps(p256_jwk(key)).encode())
+
+
+def jwk_token(issuer_id: str, carried: ec.EllipticCurvePrivateKey = JWT_KEY, **header: Any) -> str:
+    claims = ob3.jwt_claims(credential(issuer_id))
+    head = {"alg": "ES256", "jwk": p256_jwk(carried), "typ": "JWT", **header}
+    return jws.sign_compact(head, claims, es256_signer(carried))
+
+
+def test_a_vc_jwt_carrying_its_did_jwk_issuers_key_is_valid() -> None:
+    report = run(CompactToken(jwk_token(did_jwk(JWT_KEY))))
+
+    assert report.verdict is Verdict.VALID, report.to_json()["checks"]
+    assert "The key in the token's header is the issuer's identifier (did:jwk)." in [
+        c.message for c in check_named(report, "key_resolution")
+    ]
+
+
+def test_a_vc_jwt_carrying_a_key_that_is_not_its_did_jwk_issuers_is_invalid() -> None:
+    other = ec.derive_private_key(8, ec.SECP256R1())
+
+    report = run(CompactToken(jwk_token(did_jwk(JWT_KEY), carried=other)))
+
+    assert report.verdict is Verdict.INVALID
+    assert any("not the key its issuer's identifier" in m for m in report.errors)
+
+
+def test_a_vc_jwt_whose_key_is_in_its_did_web_issuers_document_is_valid() -> None:
+    web = FakeWeb()
+    serve_did_document(
+        web,
+        [
+            {
+                "id": f"{DID_WEB}#key-2",
+                "type": "JsonWebKey",
+                "controller": DID_WEB,
+                "publicKeyJwk": p256_jwk(JWT_KEY),
+            }
+        ],
+    )
+
+    assert run(CompactToken(jwk_token(DID_WEB)), web).verdict is Verdict.VALID
+
+    serve_did_document(web, [])
+    unlisted = run(CompactToken(jwk_token(DID_WEB)), web)
+    assert unlisted.verdict is Verdict.INVALID
+    assert any("assertionMethod" in m for m in unlisted.errors)
+
+
+HTTPS_ISSUER = "https://uni.example.org/issuers/1"
+JWKS_URL = "https://uni.example.org/.well-known/jwks.json"
+
+
+@pytest.mark.parametrize(
+    ("listed", "verdict"),
+    [
+        ({**p256_jwk(JWT_KEY), "kid": "uni-1"}, Verdict.VALID),
+        ({**p256_jwk(JWT_KEY), "iss": HTTPS_ISSUER}, Verdict.VALID),
+        ({**p256_jwk(JWT_KEY), "iss": "https://uni.example.org/issuers/2"}, Verdict.INVALID),
+        (p256_jwk(ec.derive_private_key(8, ec.SECP256R1())), Verdict.INVALID),
+    ],
+)
+def test_an_https_issuers_key_set_decides_whose_the_carried_key_is(
+    listed: dict[str, str], verdict: Verdict
+) -> None:
+    web = FakeWeb()
+    web.serve(JWKS_URL, {"keys": [listed]}, content_type="application/jwk-set+json")
+
+    assert run(CompactToken(jwk_token(HTTPS_ISSUER)), web).verdict is verdict
+
+
+def test_an_unreachable_key_set_is_unverifiable_but_a_forged_token_still_invalid() -> None:
+    token = jwk_token(HTTPS_ISSUER)
+    report = run(CompactToken(token))
+
+    assert report.verdict is Verdict.UNVERIFIABLE
+    assert JWKS_URL in check_named(report, "key_resolution")[0].message
+
+    head, payload, signature = token.split(".")
+    claims = json.loads(jws.b64url_decode(payload))
+    claims["name"] = "Something else"
+    forged = f"{head}.{jws.b64url(json.dumps(claims).encode())}.{signature}"
+    assert run(CompactToken(forged)).verdict is Verdict.INVALID
+
+
+def test_a_token_naming_one_key_and_carrying_another_is_invalid() -> None:
+    key = ec.derive_private_key(8, ec.SECP256R1())
+    token = jwk_token(did_jwk(key), carried=JWT_KEY, kid=f"{did_jwk(key)}#0")
+
+    report = run(CompactToken(token))
+
+    assert report.verdict is Verdict.INVALID
+    assert any("other than the one it names" in m for m in report.errors)

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from .. import dataintegrity
 from .inputs import Token
-from .keys import PublicKey, ResolvedKey, key_fits
+from .keys import KeyProblem, PublicKey, ResolvedKey, jwk_thumbprint, key_fits, key_from_jwk
 from .ob3 import ob3_issuer_id, unknown_contexts
 from .report import Check, failed, passed, unverifiable
 from .values import Json, as_list
@@ -62,8 +62,37 @@ def jws_proof_check(token: Token, key: ResolvedKey) -> Check:
     return failed("proof", _SIGNATURE_BAD)
 
 
+def header_key(token: Token) -> PublicKey | Check | None:
+    """The public key a VC-JWT carries in its header (`jwk`), if any; a failed check if the
+    header holds something that is not a usable public key."""
+    jwk = token.header.get("jwk")
+    if jwk is None:
+        return None
+    if not isinstance(jwk, dict):
+        return failed("key_resolution", "The key in the token's header (jwk) is malformed.")
+    try:
+        return key_from_jwk(jwk)
+    except KeyProblem as exc:
+        return failed("key_resolution", str(exc))
+
+
+def carried_key_check(token: Token, key: PublicKey, jwk: Mapping[str, Any]) -> Check:
+    """Whether the token matches the key it carries: not whether the issuer signed it, but a
+    token that does not even match its own key was changed, or forged."""
+    label = jwk_thumbprint(jwk)[:16] + "…"
+    check = jws_proof_check(token, ResolvedKey(f"#{label}", "", key))
+    if not check.passed:
+        return check
+    return passed(
+        "proof",
+        f"The signature matches the key the token carries ({label}); that alone does not "
+        "show who signed it.",
+    )
+
+
 def jwt_method_id(token: Token) -> str | None:
-    """The key a VC-JWT names: `kid` (relative ones against `iss`), or a did:key issuer."""
+    """The key a VC-JWT names: `kid` (relative ones against `iss`), or a did:key or did:jwk
+    issuer's own key."""
     kid, iss = token.header.get("kid"), token.payload.get("iss")
     if isinstance(kid, str) and kid:
         if kid.startswith("#") and isinstance(iss, str):
@@ -71,7 +100,7 @@ def jwt_method_id(token: Token) -> str | None:
         if ":" in kid:
             return kid
         return f"{iss}#{kid}" if isinstance(iss, str) and iss.startswith("did:") else None
-    if isinstance(iss, str) and iss.startswith("did:key:"):
+    if isinstance(iss, str) and iss.startswith(("did:key:", "did:jwk:")):
         return iss
     return None
 
