@@ -129,3 +129,26 @@ def test_a_baked_vc_jwt_whose_issuer_lists_other_keys_is_invalid() -> None:
 
     assert report.verdict is Verdict.INVALID
     assert any("not in the issuer's published key set" in m for m in report.errors)
+
+
+# --- Open Badges before 2.0 -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("subject", "version"),
+    [
+        (lambda: BakedImage((FOREIGN / "badgr-ob10-baked-png.png").read_bytes()), "1.0"),
+        (lambda: CredentialJson(foreign_json("vcore-ob11-basic-assertion.json")), "1.1"),
+    ],
+    ids=["badgr-ob10-baked-png", "vcore-ob11-basic-assertion"],
+)
+def test_an_open_badge_older_than_2_0_is_named_and_unverifiable(subject: Any, version: str) -> None:
+    """Given badgr's baked OB 1.0 PNG or the 1EdTech validator's OB 1.1 assertion, when
+    verified, then the report says which version it is and that we check 2.0 and 3.0."""
+    report = run(subject(), FakeWeb())
+
+    assert report.verdict is Verdict.UNVERIFIABLE
+    (check,) = report.checks
+    assert check.name == "unsupported_version"
+    assert f"Open Badges {version} badge" in check.message
+    assert "2.0 and 3.0" in check.message

@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from badgehub.domain import dataintegrity, jws, multibase, ob3
-from badgehub.domain.verification import Verdict
+from badgehub.domain.verification import Verdict, legacy_version
 from badgehub.domain.verification.ob2_terms import ob2_aliases, ob2_terms
 from badgehub.usecases.verify import CompactToken, CredentialJson
 from tests.unit.test_verification import (
@@ -351,3 +351,56 @@ def test_a_token_naming_one_key_and_carrying_another_is_invalid() -> None:
 
     assert report.verdict is Verdict.INVALID
     assert any("other than the one it names" in m for m in report.errors)
+
+
+# --- Open Badges before 2.0 -----------------------------------------------------------------------
+
+OB05 = {
+    "recipient": "sha256$" + "0" * 64,
+    "salt": "pepper",
+    "issued_on": "2012-06-01",
+    "badge": {
+        "version": "0.5.0",
+        "name": "Robotics",
+        "image": "/robotics.png",
+        "description": "Built a robot.",
+        "criteria": "/robotics.html",
+        "issuer": {"origin": "https://p2pu.example", "name": "P2PU"},
+    },
+}
+OB10 = {
+    "uid": "abc123",
+    "recipient": {"type": "email", "hashed": False, "identity": "ada@example.org"},
+    "badge": "https://old.example/badge.json",
+    "issuedOn": "2014-01-01",
+    "verify": {"type": "hosted", "url": "https://old.example/assertion.json"},
+}
+
+
+@pytest.mark.parametrize(
+    ("document", "version"),
+    [
+        (OB05, "0.5"),
+        ({**OB05, "recipient": {"identity": "x"}}, "0.5"),
+        (OB10, "1.0"),
+        ({k: v for k, v in OB10.items() if k != "uid"}, "1.0"),
+        ({k: v for k, v in OB10.items() if k != "verify"}, "1.0"),
+        ({**OB10, "@context": "https://w3id.org/openbadges/v1"}, "1.1"),
+        ({**OB10, "@context": "https://w3id.org/openbadges/v2"}, None),
+        ({"recipient": {}, "badge": "https://x.example"}, None),
+    ],
+)
+def test_the_open_badges_version_before_2_0_is_recognised(
+    document: dict[str, Any], version: str | None
+) -> None:
+    assert legacy_version(document) == version
+
+
+def test_a_signed_ob_1_0_badge_is_named_too() -> None:
+    token = jws.sign_compact({"alg": "RS256"}, OB10, rs256_signer(rsa_key(1)))
+
+    report = run(CompactToken(token))
+
+    assert report.verdict is Verdict.UNVERIFIABLE
+    assert [c.name for c in report.checks] == ["unsupported_version"]
+    assert "Open Badges 1.0" in report.checks[0].message
