@@ -152,3 +152,86 @@ def test_an_open_badge_older_than_2_0_is_named_and_unverifiable(subject: Any, ve
     assert check.name == "unsupported_version"
     assert f"Open Badges {version} badge" in check.message
     assert "2.0 and 3.0" in check.message
+
+
+# --- Keys named by the issuer's https address ---------------------------------------------------
+
+
+def serve_issuer_key(web: FakeWeb, method_id: str) -> None:
+    """The issuer's controller document, listing the key its badges name for signing: what
+    a verifier would find at the issuer's address if its host were up."""
+    issuer_id, multikey = method_id.split("#")
+    web.serve(
+        issuer_id,
+        {
+            "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+            "id": issuer_id,
+            "verificationMethod": [
+                {
+                    "id": method_id,
+                    "type": "Multikey",
+                    "controller": issuer_id,
+                    "publicKeyMultibase": multikey,
+                }
+            ],
+            "assertionMethod": [method_id],
+        },
+    )
+
+
+SVG = "1et-ob30-simple-json-svg.svg"
+SVG_KEY = "https://example.com/issuers/876543#z6MkrvfzkMnvCroEUP2DVc9SHPE48CRsvHiVSusHioxTYu1x"
+
+
+def test_a_baked_svg_credential_is_unverifiable_offline_for_want_of_its_issuers_key() -> None:
+    """Given 1EdTech's baked SVG (OB 3.0 JSON in CDATA), whose key is named by an address on
+    the issuer's domain, when verified offline, then its content is sound but the key, and so
+    the issuer's word, cannot be reached. (1EdTech's validator reads the key from the address's
+    fragment; anyone could write their own key there, so we do not.)"""
+    report = run(BakedImage((FOREIGN / SVG).read_bytes()), FakeWeb())
+
+    assert report.verdict is Verdict.UNVERIFIABLE
+    assert all(c.passed for c in check_named(report, "structure"))
+    (resolution,) = check_named(report, "key_resolution")
+    assert SVG_KEY in resolution.message and resolution.outcome is Verdict.UNVERIFIABLE
+
+
+def test_a_baked_svg_credential_is_valid_once_its_issuer_publishes_the_key() -> None:
+    web = FakeWeb()
+    serve_issuer_key(web, SVG_KEY)
+
+    report = run(BakedImage((FOREIGN / SVG).read_bytes()), web)
+
+    assert report.verdict is Verdict.VALID, report.to_json()["checks"]
+
+
+# --- Endorsements -------------------------------------------------------------------------------
+
+ENDORSEMENT = "1et-ob30-endorsement-valid.json"
+ENDORSER_KEY = "https://state.gov/issuers/565049#z6MkoMGF38Ck9xkdqrbZt4h9eHb1qc3GhAAkoSWa4Vy3SHRN"
+
+
+def test_an_endorsement_is_recognised_and_shows_who_endorses_what() -> None:
+    """Given 1EdTech's EndorsementCredential, when verified offline, then it is read as an
+    endorsement (not refused as no badge) and is unverifiable only for want of its key."""
+    report = run(CredentialJson(foreign_json(ENDORSEMENT)), FakeWeb())
+
+    assert report.verdict is Verdict.UNVERIFIABLE
+    assert report.summary is not None
+    assert report.summary.endorses == "https://1edtech.edu/issuers/565049"
+    assert report.summary.issuer_name == "State Department of Education"
+    assert report.summary.achievement_description == "1EdTech University is in good standing"
+    assert any("it endorses https://1edtech.edu/" in m for m in messages(report, "structure"))
+    (resolution,) = check_named(report, "key_resolution")
+    assert ENDORSER_KEY in resolution.message
+
+
+def test_an_endorsement_is_valid_once_its_issuer_publishes_the_key() -> None:
+    web = FakeWeb()
+    serve_issuer_key(web, ENDORSER_KEY)
+
+    report = run(CredentialJson(foreign_json(ENDORSEMENT)), web)
+
+    assert report.verdict is Verdict.VALID, report.to_json()["checks"]
+    (schema,) = check_named(report, "schema")  # 1EdTech's endorsement schema is not bundled
+    assert "does not hold" in schema.message and schema.severity == "warning"

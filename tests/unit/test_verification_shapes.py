@@ -404,3 +404,57 @@ def test_a_signed_ob_1_0_badge_is_named_too() -> None:
     assert report.verdict is Verdict.UNVERIFIABLE
     assert [c.name for c in report.checks] == ["unsupported_version"]
     assert "Open Badges 1.0" in report.checks[0].message
+
+
+# --- Endorsements ---------------------------------------------------------------------------------
+
+
+def endorsement(**subject_changes: Any) -> dict[str, Any]:
+    document = credential()
+    document["type"] = ["VerifiableCredential", "EndorsementCredential"]
+    document["name"] = "Endorsement of the Data Literacy badge"
+    document["credentialSubject"] = {
+        "id": "https://uni.example.org/achievements/data-literacy",
+        "type": ["EndorsementSubject"],
+        "endorsementComment": "Meets the regional data skills framework.",
+        **subject_changes,
+    }
+    del document["credentialSchema"]
+    return document
+
+
+def test_an_endorsement_signed_by_its_issuer_is_valid_and_says_what_it_endorses() -> None:
+    report = run(CredentialJson(sign(endorsement())))
+
+    assert report.verdict is Verdict.VALID, report.to_json()["checks"]
+    summary = report.to_json()["summary"]
+    assert summary["endorses"] == "https://uni.example.org/achievements/data-literacy"
+    assert summary["achievement_name"] == "Endorsement of the Data Literacy badge"
+    assert summary["achievement_description"] == "Meets the regional data skills framework."
+
+
+def test_a_changed_endorsement_is_invalid() -> None:
+    signed = sign(endorsement())
+    signed["credentialSubject"]["endorsementComment"] = "Outstanding in every way."
+
+    assert run(CredentialJson(signed)).verdict is Verdict.INVALID
+
+
+def test_an_endorsement_that_does_not_say_what_it_endorses_is_invalid() -> None:
+    document = endorsement()
+    del document["credentialSubject"]["id"]
+
+    report = run(CredentialJson(sign(document)))
+
+    assert report.verdict is Verdict.INVALID
+    assert any("what it endorses (credentialSubject.id)" in m for m in report.errors)
+
+
+def test_an_expired_endorsement_is_expired() -> None:
+    document = {**endorsement(), "validUntil": "2026-03-01T00:00:00Z"}
+
+    assert run(CredentialJson(sign(document))).verdict is Verdict.EXPIRED
+
+
+def test_a_badge_is_not_an_endorsement() -> None:
+    assert run(CredentialJson(sign(credential()))).to_json()["summary"]["endorses"] is None

@@ -16,6 +16,7 @@ from ..ob3 import VC_V2
 from .dates import from_epoch
 from .report import Check, unverifiable
 from .values import (
+    ENDORSEMENT,
     OB2_CONTEXTS,
     OB3_TYPES,
     VC_V1,
@@ -104,10 +105,14 @@ Parsed: TypeAlias = Ob2Json | Ob3Json | Token | Link | LegacyBadge
 
 
 def badge_kind(document: Mapping[str, Any]) -> Literal["ob2", "ob3"] | None:
-    """Which spec a JSON object claims to follow, or None when it is no badge at all."""
+    """Which spec a JSON object claims to follow, or None when it is no badge at all.
+
+    OB 3.0 endorsements count as badges here: they are verified the same way."""
     types = types_of(document)
     contexts = set(contexts_of(document))
-    if types & OB3_TYPES and ("VerifiableCredential" in types or contexts & {VC_V2, VC_V1}):
+    if types & {*OB3_TYPES, ENDORSEMENT} and (
+        "VerifiableCredential" in types or contexts & {VC_V2, VC_V1}
+    ):
         return "ob3"
     if "Assertion" in types or (contexts & OB2_CONTEXTS and "recipient" in document):
         return "ob2"
