@@ -91,6 +91,21 @@ def test_input_that_is_not_a_badge_is_a_4xx_naming_the_field(
     assert reply.json()["error"]["field"] == field
 
 
+def test_an_open_badge_older_than_2_0_is_a_report_naming_its_version(api: Api) -> None:
+    """Not a 4xx: it is a badge, of a version the platform does not verify."""
+    old = {
+        "uid": "abc123",
+        "recipient": {"type": "email", "hashed": False, "identity": "ada@example.org"},
+        "badge": "https://old.example/badge.json",
+        "issuedOn": "2014-01-01",
+        "verify": {"type": "hosted", "url": "https://old.example/assertion.json"},
+    }
+    result = _verify(api, {"credential": old})
+    assert result["verdict"] == "unverifiable"
+    assert [c["name"] for c in result["checks"]] == ["unsupported_version"]
+    assert "Open Badges 1.0" in result["warnings"][0]
+
+
 def test_a_png_without_a_badge_is_refused(api: Api) -> None:
     from tests.support.builders import png_bytes
 

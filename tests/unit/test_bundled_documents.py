@@ -17,7 +17,12 @@ DATA_DIR = REPO_ROOT / "layers" / "common" / "badgehub" / "data"
 MANIFEST_PATH = DATA_DIR / "manifest.json"
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
+VC_V1 = "https://www.w3.org/2018/credentials/v1"
 OB_V3P0 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB_V3P0_EARLIER = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+)
 OB_V3P0_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
@@ -29,6 +34,8 @@ ACHIEVEMENT_CREDENTIAL_SCHEMA = (
 
 REQUIRED_URLS = {
     VC_V2,
+    VC_V1,
+    *OB_V3P0_EARLIER,
     OB_V3P0,
     OB_V3P0_EXTENSIONS,
     DATA_INTEGRITY_V2,
@@ -299,6 +306,42 @@ def test_vc_v2_context_defines_term(path: tuple[str, ...]) -> None:
     ids=lambda value: value if isinstance(value, str) else "/".join(value),
 )
 def test_supporting_context_defines_term(url: str, path: tuple[str, ...]) -> None:
+    term_definition(document_for(url), *path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("VerifiableCredential",),
+        ("VerifiableCredential", "credentialSubject"),
+        ("VerifiableCredential", "credentialSchema"),
+        ("VerifiableCredential", "credentialStatus"),
+        ("VerifiableCredential", "issuer"),
+        ("VerifiableCredential", "issuanceDate"),
+        ("VerifiableCredential", "expirationDate"),
+        ("VerifiableCredential", "evidence"),
+        ("VerifiableCredential", "proof"),
+    ],
+    ids="/".join,
+)
+def test_vc_v1_context_defines_term(path: tuple[str, ...]) -> None:
+    """Verifiable Credentials 1.1 badges (issuanceDate, expirationDate) are still issued."""
+    term_definition(document_for(VC_V1), *path)
+
+
+@pytest.mark.parametrize("url", OB_V3P0_EARLIER)
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("OpenBadgeCredential",),
+        ("AchievementSubject", "achievement"),
+        ("IdentityObject", "identityHash"),
+        ("EndorsementSubject", "endorsementComment"),
+        ("Profile",),
+    ],
+    ids="/".join,
+)
+def test_earlier_ob_v3p0_contexts_define_term(url: str, path: tuple[str, ...]) -> None:
     term_definition(document_for(url), *path)
 
 

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import copy
-import functools
-import hashlib
-import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from importlib.resources import files
-from types import MappingProxyType
 from typing import Any
 
 from pyld import jsonld as pyld_jsonld  # type: ignore[import-untyped]
 from pyld.context_resolver import ContextResolver  # type: ignore[import-untyped]
+
+from .bundled import bundled_documents
+
+__all__ = [
+    "JsonLdError",
+    "UnknownDocument",
+    "bundled_documents",
+    "canonicalize",
+    "document_loader",
+    "extra_documents",
+    "undefined_terms",
+]
 
 JsonLdError: type[Exception] = pyld_jsonld.JsonLdError
 
@@ -33,22 +40,6 @@ class UnknownDocument(pyld_jsonld.JsonLdError):  # type: ignore[misc]
             code="loading document failed",
         )
         self.url = url
-
-
-@functools.cache
-def bundled_documents() -> Mapping[str, Any]:
-    """URL -> parsed JSON-LD context, from data/manifest.json, each checked against its digest."""
-    data = files("badgehub") / "data"
-    manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
-    documents: dict[str, Any] = {}
-    for entry in manifest["documents"]:
-        if not entry["file"].startswith("contexts/"):
-            continue  # JSON schemas are listed too, but are never JSON-LD contexts
-        raw = (data / entry["file"]).read_bytes()
-        if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
-            raise RuntimeError(f"bundled {entry['file']} does not match its pinned digest")
-        documents[entry["url"]] = json.loads(raw)
-    return MappingProxyType(documents)
 
 
 @contextmanager

@@ -1,9 +1,10 @@
 """Verifying any Open Badge: small named checks that add up to one report, and what an input is.
 
 `report` holds the checks and the verdict they add up to; `inputs` says what was pasted;
-`ob2` and `ob3` check each spec's content; `keys`, `signatures`, `status`, `dates` and
-`recipient` check the rest; `summary` says what the badge claims; `values` holds the small
-readers they all share. Every public name is also importable from here.
+`ob2` and `ob3` check each spec's content (`ob2_terms` first reads OB 2.0 aliases as the
+terms they stand for); `keys`, `signatures`, `status`, `dates` and `recipient` check the
+rest; `summary` says what the badge claims; `values` holds the small readers they all share.
+Every public name is also importable from here.
 """
 
 from .dates import (
@@ -18,6 +19,8 @@ from .dates import (
 from .inputs import (
     MAX_DEPTH,
     MAX_INPUT_BYTES,
+    OB1_CONTEXTS,
+    LegacyBadge,
     Link,
     Ob2Json,
     Ob3Json,
@@ -25,6 +28,7 @@ from .inputs import (
     Token,
     badge_kind,
     credential_from_claims,
+    legacy_version,
     load_json,
     parse_input,
     parse_json,
@@ -60,6 +64,7 @@ from .ob2 import (
     ob2_revocation_check,
     ob2_verification_type,
 )
+from .ob2_terms import ob2_aliases, ob2_terms
 from .ob3 import (
     SCHEMA_VALIDATOR,
     ob3_issuer_id,
@@ -85,8 +90,10 @@ from .report import (
 )
 from .signatures import (
     JWT_ALGORITHMS,
+    ProofInSet,
     data_integrity_check,
     data_integrity_proof,
+    data_integrity_proofs,
     jws_proof_check,
     jws_signature_valid,
     jwt_algorithm_check,
@@ -121,6 +128,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_INPUT_BYTES",
     "MIN_RSA_BITS",
+    "OB1_CONTEXTS",
     "OB2_CONTEXTS",
     "OB3_TYPES",
     "PRECEDENCE",
@@ -130,10 +138,12 @@ __all__ = [
     "Format",
     "Json",
     "KeyProblem",
+    "LegacyBadge",
     "Link",
     "Ob2Json",
     "Ob3Json",
     "Parsed",
+    "ProofInSet",
     "PublicKey",
     "Report",
     "ResolvedKey",
@@ -150,6 +160,7 @@ __all__ = [
     "credential_from_claims",
     "data_integrity_check",
     "data_integrity_proof",
+    "data_integrity_proofs",
     "date_checks",
     "did_jwk_method",
     "did_key_method",
@@ -174,8 +185,10 @@ __all__ = [
     "key_from_method",
     "key_from_multikey",
     "key_from_pem",
+    "legacy_version",
     "load_json",
     "method_from_document",
+    "ob2_aliases",
     "ob2_assertion_checks",
     "ob2_badge_checks",
     "ob2_dates",
@@ -184,6 +197,7 @@ __all__ = [
     "ob2_recipient_check",
     "ob2_revocation_check",
     "ob2_summary",
+    "ob2_terms",
     "ob2_verification_type",
     "ob3_dates",
     "ob3_issuer_id",

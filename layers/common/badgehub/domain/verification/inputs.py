@@ -14,7 +14,9 @@ from ..errors import InvalidInput, PayloadTooLarge
 from ..jws import b64url_decode
 from ..ob3 import VC_V2
 from .dates import from_epoch
+from .report import Check, unverifiable
 from .values import (
+    ENDORSEMENT,
     OB2_CONTEXTS,
     OB3_TYPES,
     VC_V1,
@@ -25,6 +27,9 @@ from .values import (
     types_of,
 )
 
+OB1_CONTEXTS = frozenset(
+    {"https://w3id.org/openbadges/v1", "https://openbadgespec.org/v1/context.json"}
+)
 MAX_INPUT_BYTES = 1024 * 1024  # the largest badge (JSON or token) we read, like a baked payload
 MAX_DEPTH = 48  # real badges nest a dozen levels; JSON-LD processing recurses per level
 _COMPACT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
@@ -71,32 +76,84 @@ class Token:
 
 
 @dataclass(frozen=True)
+class LegacyBadge:
+    """An Open Badges 0.5 or 1.0/1.1 assertion: recognised, so that it can be named, but not
+    verified: those versions were replaced by 2.0 in 2018, and their issuers' hosted copies,
+    keys and contexts are rarely still served."""
+
+    version: Literal["0.5", "1.0", "1.1"]
+    document: Json
+
+    @property
+    def check(self) -> Check:
+        return unverifiable(
+            "unsupported_version",
+            f"This is an Open Badges {self.version} badge. This verifier checks Open Badges "
+            "2.0 and 3.0 badges only, so it could not check this one; its issuer may be able "
+            "to provide it as an Open Badges 2.0 or 3.0 badge.",
+        )
+
+
+@dataclass(frozen=True)
 class Link:
     """A web address that should lead to a badge."""
 
     url: str
 
 
-Parsed: TypeAlias = Ob2Json | Ob3Json | Token | Link
+Parsed: TypeAlias = Ob2Json | Ob3Json | Token | Link | LegacyBadge
 
 
 def badge_kind(document: Mapping[str, Any]) -> Literal["ob2", "ob3"] | None:
-    """Which spec a JSON object claims to follow, or None when it is no badge at all."""
+    """Which spec a JSON object claims to follow, or None when it is no badge at all.
+
+    OB 3.0 endorsements count as badges here: they are verified the same way."""
     types = types_of(document)
     contexts = set(contexts_of(document))
-    if types & OB3_TYPES and ("VerifiableCredential" in types or contexts & {VC_V2, VC_V1}):
+    if types & {*OB3_TYPES, ENDORSEMENT} and (
+        "VerifiableCredential" in types or contexts & {VC_V2, VC_V1}
+    ):
         return "ob3"
     if "Assertion" in types or (contexts & OB2_CONTEXTS and "recipient" in document):
         return "ob2"
     return None
 
 
-def parse_json(document: object, field: str = "credential") -> Ob2Json | Ob3Json:
-    """Ob2Json or Ob3Json; InvalidInput for anything that is not a badge."""
+def legacy_version(document: Mapping[str, Any]) -> Literal["0.5", "1.0", "1.1"] | None:
+    """Which Open Badges version before 2.0 a JSON object follows, if it is one.
+
+    1.1 names its own context; 1.0 has none, and carries a `uid` or a `verify` object (2.0
+    badges may say `verify` too, but always name their context); 0.5 names its recipient
+    as plain text and embeds the badge, which gives its `version`.
+    """
+    contexts = set(contexts_of(document))
+    if contexts & OB2_CONTEXTS:
+        return None
+    if contexts & OB1_CONTEXTS:
+        return "1.1"
+    if "@context" in document or "badge" not in document or "recipient" not in document:
+        return None
+    badge = document["badge"]
+    version = badge.get("version") if isinstance(badge, dict) else None
+    if isinstance(document["recipient"], str) or (
+        isinstance(version, str) and version.startswith("0.5")
+    ):
+        return "0.5"
+    if "uid" in document or isinstance(document.get("verify"), dict):
+        return "1.0"
+    return None
+
+
+def parse_json(document: object, field: str = "credential") -> Ob2Json | Ob3Json | LegacyBadge:
+    """Ob2Json or Ob3Json (LegacyBadge for older versions); InvalidInput for anything that is
+    not an Open Badge."""
     if not isinstance(document, dict):
         raise InvalidInput("A badge must be a JSON object.", field=field)
     if too_deep(document):
         raise InvalidInput("The badge is nested too deeply to be a real badge.", field=field)
+    legacy = legacy_version(document)
+    if legacy is not None:
+        return LegacyBadge(legacy, document)
     kind = badge_kind(document)
     if kind == "ob2":
         return Ob2Json(document)
@@ -115,7 +172,7 @@ def parse_json(document: object, field: str = "credential") -> Ob2Json | Ob3Json
     )
 
 
-def parse_token(text: str, field: str = "jws") -> Token:
+def parse_token(text: str, field: str = "jws") -> Token | LegacyBadge:
     """A signed badge in compact form (three base64url parts); InvalidInput otherwise."""
     token = text.strip() if isinstance(text, str) else ""
     if len(token) > MAX_INPUT_BYTES:
@@ -136,6 +193,9 @@ def parse_token(text: str, field: str = "jws") -> Token:
         raise InvalidInput("The token does not say how it was signed.", field=field)
     if too_deep(payload):
         raise InvalidInput("The badge is nested too deeply to be a real badge.", field=field)
+    legacy = legacy_version(payload)
+    if legacy is not None:
+        return LegacyBadge(legacy, payload)
     if badge_kind(payload) == "ob2":
         return Token(token, header, payload, "ob2")
     vc = payload.get("vc")

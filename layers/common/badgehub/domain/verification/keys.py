@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import binascii
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -229,6 +231,78 @@ def controller_check(key: ResolvedKey, issuer_id: str | None) -> Check:
         f"The key that signed this badge belongs to {key.controller}, "
         f"not to its issuer ({issuer_id or 'unnamed'}).",
     )
+
+
+# --- A key carried in a token's header (`jwk`) --------------------------------------------------
+
+_THUMBPRINT_MEMBERS = {
+    "EC": ("crv", "kty", "x", "y"),
+    "OKP": ("crv", "kty", "x"),
+    "RSA": ("e", "kty", "n"),
+}
+
+
+def jwk_thumbprint(jwk: Mapping[str, Any]) -> str:
+    """RFC 7638 thumbprint: a short, stable name for a key that came without one."""
+    members = _THUMBPRINT_MEMBERS.get(str(jwk.get("kty")), ("kty",))
+    canonical = json.dumps({m: jwk.get(m) for m in members}, separators=(",", ":"), sort_keys=True)
+    digest = hashlib.sha256(canonical.encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def same_key(one: PublicKey, other: PublicKey) -> bool:
+    def spki(key: PublicKey) -> bytes:
+        return key.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    return spki(one) == spki(other)
+
+
+def did_method_with_key(document: Mapping[str, Any], did: str, key: PublicKey) -> ResolvedKey:
+    """The method of a DID document that holds `key` and is authorised for assertions."""
+    if document.get("id") != did:
+        raise KeyProblem(f"The issuer's DID document describes {document.get('id')!r}, not {did}.")
+    for listed in as_list(document.get("assertionMethod")):
+        method_id = iri(listed)
+        if method_id is None:
+            continue
+        try:
+            found = method_from_document(document, did, method_id)
+        except KeyProblem:
+            continue
+        if same_key(found.key, key):
+            return found
+    raise KeyProblem(
+        "The key in the token's header is not one the issuer's DID document lists for signing "
+        "badges (assertionMethod)."
+    )
+
+
+def jwks_entry(jwks: Mapping[str, Any], key: PublicKey, issuer_id: str) -> ResolvedKey:
+    """The entry of the issuer's host's key set (JWKS) that is `key`.
+
+    A key set may serve several issuers and say whose each key is (`iss`, as the OB 3.0
+    implementation guide recommends); a key listed for another issuer does not count.
+    """
+    for entry in as_list(jwks.get("keys")):
+        if not isinstance(entry, dict):
+            continue
+        try:
+            listed = key_from_jwk(entry)
+        except KeyProblem:
+            continue
+        if not same_key(listed, key):
+            continue
+        if entry.get("iss") not in (None, issuer_id):
+            raise KeyProblem(
+                f"The issuer's website lists the key in the token's header for {entry['iss']}, "
+                f"not for {issuer_id}."
+            )
+        kid = entry.get("kid")
+        name = kid if isinstance(kid, str) and kid else f"{issuer_id}#{jwk_thumbprint(entry)}"
+        return ResolvedKey(name, issuer_id, listed)
+    raise KeyProblem("The key in the token's header is not in the issuer's published key set.")
 
 
 def key_fits(algorithm: str, key: PublicKey) -> bool:

@@ -10,10 +10,12 @@ from collections.abc import Mapping
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from ..bundled import bundled_documents
 from ..ob3 import SCHEMA_URL, VC_V2
 from .dates import parse_datetime
 from .report import Check, failed, passed, structure_checks, warning
 from .values import (
+    ENDORSEMENT,
     OB3_TYPES,
     VC_V1,
     as_list,
@@ -49,7 +51,8 @@ def ob3_issuer_id(credential: Mapping[str, Any]) -> str | None:
 
 
 def ob3_structure_checks(credential: Mapping[str, Any]) -> list[Check]:
-    """OB 3.0 AchievementCredential: contexts in order, id, type, issuer, dates, subject."""
+    """OB 3.0 AchievementCredential (or EndorsementCredential): contexts in order, id, type,
+    issuer, dates, and the subject (the recipient and achievement, or what is endorsed)."""
     problems: list[str] = []
     contexts = as_list(credential.get("@context"))
     v1 = bool(contexts) and contexts[0] == VC_V1
@@ -62,7 +65,8 @@ def ob3_structure_checks(credential: Mapping[str, Any]) -> list[Check]:
     if not isinstance(credential.get("id"), str) or ":" not in credential["id"]:
         problems.append("The badge has no identifier (id).")
     types = types_of(credential)
-    if "VerifiableCredential" not in types or not types & OB3_TYPES:
+    endorsement = ENDORSEMENT in types
+    if "VerifiableCredential" not in types or not types & {*OB3_TYPES, ENDORSEMENT}:
         problems.append(
             "The badge's type must include VerifiableCredential and OpenBadgeCredential."
         )
@@ -71,17 +75,11 @@ def ob3_structure_checks(credential: Mapping[str, Any]) -> list[Check]:
         problems.append("The badge does not identify its issuer (issuer.id).")
     elif isinstance(issuer, dict) and not types_of(issuer) & {"Profile"}:
         problems.append("The badge's issuer is not described as a Profile (issuer.type).")
-    start, end = ("issuanceDate", "expirationDate") if v1 else ("validFrom", "validUntil")
-    if start not in credential:
-        problems.append(f"The badge has no date from which it is valid ({start}).")
-    for field, what in ((start, "start date"), (end, "end date")):
-        value = credential.get(field)
-        if value is not None and not (
-            isinstance(value, str) and _DATE_TIME_STAMP.fullmatch(value) and parse_datetime(value)
-        ):
-            problems.append(f"The badge's {what} ({field}) is not a date and time with a zone.")
+    problems += _date_problems(credential, v1)
     subjects = as_list(credential.get("credentialSubject"))
     subject = as_object(subjects[0]) if len(subjects) == 1 else None
+    if endorsement:
+        return _endorsement_checks(problems, subject)
     if subject is None:
         problems.append("The badge does not describe one recipient (credentialSubject).")
     else:
@@ -91,6 +89,37 @@ def ob3_structure_checks(credential: Mapping[str, Any]) -> list[Check]:
             )
         problems += _achievement_problems(subject.get("achievement"))
     return structure_checks(problems, "The badge contains everything Open Badges 3.0 requires.")
+
+
+def _date_problems(credential: Mapping[str, Any], v1: bool) -> list[str]:
+    """VC 2.0 names the dates validFrom/validUntil; VC 1.1, issuanceDate/expirationDate."""
+    problems: list[str] = []
+    start, end = ("issuanceDate", "expirationDate") if v1 else ("validFrom", "validUntil")
+    if start not in credential:
+        problems.append(f"The badge has no date from which it is valid ({start}).")
+    for field, what in ((start, "start date"), (end, "end date")):
+        value = credential.get(field)
+        if value is not None and not (
+            isinstance(value, str) and _DATE_TIME_STAMP.fullmatch(value) and parse_datetime(value)
+        ):
+            problems.append(f"The badge's {what} ({field}) is not a date and time with a zone.")
+    return problems
+
+
+def _endorsement_checks(problems: list[str], subject: Mapping[str, Any] | None) -> list[Check]:
+    """An EndorsementSubject names what is endorsed (its `id`); the comment is optional."""
+    endorsed = subject.get("id") if subject else None
+    if subject is None or not isinstance(endorsed, str) or ":" not in endorsed:
+        problems.append("The endorsement does not say what it endorses (credentialSubject.id).")
+    elif "EndorsementSubject" not in types_of(subject):
+        problems.append(
+            "The endorsement's subject does not say it is an EndorsementSubject "
+            "(credentialSubject.type)."
+        )
+    return structure_checks(
+        problems,
+        f"The endorsement contains everything Open Badges 3.0 requires; it endorses {endorsed}.",
+    )
 
 
 def _achievement_problems(value: object) -> list[str]:
@@ -116,7 +145,7 @@ def _achievement_problems(value: object) -> list[str]:
 
 def unknown_contexts(document: Mapping[str, Any]) -> list[str]:
     """Context URLs we do not ship: their terms cannot be read, nor their proofs checked."""
-    known = _jsonld().bundled_documents()
+    known = bundled_documents()
     return [c for c in contexts_of(document) if c not in known]
 
 

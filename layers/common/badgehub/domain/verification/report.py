@@ -106,6 +106,8 @@ class Summary:
     revocation_reason: str | None = None
     format: Format
     hosted_here: bool = False
+    endorses: str | None = None
+    """For an endorsement: what it vouches for (a profile, achievement or badge id)."""
 
     def to_json(self) -> Json:
         return {
@@ -122,6 +124,7 @@ class Summary:
             "revocation_reason": self.revocation_reason,
             "format": self.format,
             "hosted_here": self.hosted_here,
+            "endorses": self.endorses,
         }
 
 

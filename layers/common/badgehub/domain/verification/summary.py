@@ -9,7 +9,7 @@ from .dates import ob2_dates, ob3_dates
 from .keys import did_web_of
 from .ob3 import ob3_issuer_id
 from .report import Format, Summary
-from .values import as_list, as_object, iri, is_web_url, text_value
+from .values import ENDORSEMENT, as_list, as_object, iri, is_web_url, text_value, types_of
 
 
 def is_hosted_here(ids: Iterable[str | None], own_base_url: str | None) -> bool:
@@ -80,9 +80,15 @@ def ob3_summary(
     revocation_reason: str | None = None,
     own_base_url: str | None = None,
 ) -> Summary:
+    """For an endorsement, the achievement is the endorsement itself: its name, its comment,
+    and what it endorses."""
     issuer = as_object(credential.get("issuer")) or {}
     subjects = as_list(credential.get("credentialSubject"))
     subject = as_object(subjects[0]) if subjects else None
+    endorses = None
+    if ENDORSEMENT in types_of(credential) and subject is not None:
+        endorses = subject.get("id") if isinstance(subject.get("id"), str) else None
+        subject = {"achievement": {"description": subject.get("endorsementComment")}}
     achievement = as_object(subject.get("achievement") if subject else None) or {}
     narrative, criteria_url = _criteria(achievement.get("criteria"))
     issued, expires = ob3_dates(credential)
@@ -102,4 +108,5 @@ def ob3_summary(
         revocation_reason=revocation_reason,
         format=badge_format,
         hosted_here=is_hosted_here([issuer_id, credential_id], own_base_url),
+        endorses=endorses,
     )

@@ -14,6 +14,8 @@ OB2_CONTEXTS = frozenset(
     {"https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json"}
 )
 OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+ENDORSEMENT = "EndorsementCredential"
+"""OB 3.0's other credential: an issuer vouching for a profile, an achievement or a badge."""
 
 
 def types_of(document: Mapping[str, Any]) -> set[str]:

@@ -12,6 +12,7 @@ from typing import Any, TypeAlias
 
 from ...domain.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from ...domain.verification.inputs import (
+    LegacyBadge,
     Link,
     Ob2Json,
     Ob3Json,
@@ -77,7 +78,10 @@ def verify(
     """The report for one badge, whoever issued it.
 
     Raises InvalidInput (PayloadTooLarge, UnsupportedMediaType for images) when the input is
-    not a badge at all; everything wrong with a badge is a check in the report instead.
+    not a badge at all; everything wrong with a badge is a check in the report instead. An
+    Open Badges 0.5 or 1.x badge is a badge, of a version we do not verify: its report is
+    unverifiable with one `unsupported_version` check naming the version, which a recruiter
+    reads next to the verdict and software finds by name.
     """
     if now.tzinfo is None:
         raise ValueError("now must carry a time zone")
@@ -109,6 +113,8 @@ class _Run(Ob2Run, Ob3Run):
     """One verification: what the input turns out to be decides which steps run."""
 
     def parsed(self, parsed: Parsed, hops: int) -> Report:
+        if isinstance(parsed, LegacyBadge):
+            return Report.of([parsed.check], None, parsed.document)
         if isinstance(parsed, Link):
             return self.link(parsed.url, hops)
         if isinstance(parsed, Ob2Json):

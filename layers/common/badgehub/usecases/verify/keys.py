@@ -6,13 +6,17 @@ from urllib.parse import urlsplit
 
 from ...domain.verification.keys import (
     KeyProblem,
+    PublicKey,
     ResolvedKey,
     confirm_listed,
     did_jwk_method,
     did_key_method,
+    did_method_with_key,
     did_web_url,
+    jwks_entry,
     key_document,
     method_from_document,
+    same_key,
 )
 from ...domain.verification.report import Check, failed, unverifiable
 from ...domain.verification.values import is_web_url
@@ -73,3 +77,68 @@ def _resolve_web_key(web: Web, method_id: str) -> tuple[ResolvedKey, str] | Chec
         return controller
     confirm_listed(controller, key)
     return key, where
+
+
+_HEADER_KEY_UNCONFIRMED = ", so we cannot confirm that the key the token carries is the issuer's"
+
+
+def bind_header_key(
+    web: Web, key: PublicKey, issuer_id: str | None
+) -> tuple[ResolvedKey, str] | Check:
+    """The issuer's own key that equals the one a VC-JWT carries in its header (`jwk`).
+
+    OB 3.0 (§8.2) lets a token carry its public key instead of naming it (`kid`). Anyone can
+    write a key into a token, so it proves nothing until the issuer is shown to hold it: the
+    issuer's identifier is that key (did:jwk, did:key), its DID document lists it for signing
+    (did:web), or the key set on its website does (`/.well-known/jwks.json`, as the OB 3.0
+    implementation guide recommends for https issuers).
+    """
+    try:
+        if issuer_id is None:
+            return failed("key_resolution", "The badge does not identify its issuer.")
+        if issuer_id.startswith(("did:jwk:", "did:key:")):
+            return _identifier_key(key, issuer_id)
+        if issuer_id.startswith("did:web:"):
+            return _did_web_key(web, key, issuer_id)
+        if is_web_url(issuer_id):
+            return _website_key(web, key, issuer_id)
+    except KeyProblem as exc:
+        return failed("key_resolution", str(exc))
+    return unverifiable(
+        "key_resolution",
+        "The token carries its signing key, but its issuer's identifier is of a kind this "
+        f"verifier cannot look up{_HEADER_KEY_UNCONFIRMED}.",
+    )
+
+
+def _identifier_key(key: PublicKey, issuer_id: str) -> tuple[ResolvedKey, str]:
+    kind = issuer_id.split(":", 2)[1]
+    own = did_jwk_method(issuer_id) if kind == "jwk" else did_key_method(issuer_id)
+    if not same_key(own.key, key):
+        raise KeyProblem(
+            f"The key in the token's header is not the key its issuer's identifier "
+            f"(did:{kind}) holds."
+        )
+    return own, f"The key in the token's header is the issuer's identifier (did:{kind})."
+
+
+def _did_web_key(web: Web, key: PublicKey, issuer_id: str) -> tuple[ResolvedKey, str] | Check:
+    url = did_web_url(issuer_id)
+    document = web.json(url, "key_resolution", "the issuer's DID document", _HEADER_KEY_UNCONFIRMED)
+    if isinstance(document, Check):
+        return document
+    found = did_method_with_key(document, issuer_id, key)
+    return (
+        found,
+        f"The issuer's DID document on {urlsplit(url).netloc} lists the key {found.label}.",
+    )
+
+
+def _website_key(web: Web, key: PublicKey, issuer_id: str) -> tuple[ResolvedKey, str] | Check:
+    parts = urlsplit(issuer_id)
+    url = f"{parts.scheme}://{parts.netloc}/.well-known/jwks.json"
+    jwks = web.json(url, "key_resolution", "the issuer's published keys", _HEADER_KEY_UNCONFIRMED)
+    if isinstance(jwks, Check):
+        return jwks
+    found = jwks_entry(jwks, key, issuer_id)
+    return found, f"The issuer's website ({parts.netloc}) lists the key {found.label}."

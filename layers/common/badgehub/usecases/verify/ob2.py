@@ -18,6 +18,7 @@ from ...domain.verification.ob2 import (
     ob2_revocation_check,
     ob2_verification_type,
 )
+from ...domain.verification.ob2_terms import ob2_terms
 from ...domain.verification.recipient import ob2_recipient_check
 from ...domain.verification.report import (
     Check,
@@ -40,7 +41,9 @@ from .web import json_object
 class Ob2Run(Run):
     """The OB 2.0 steps of a run: the issuer's hosted copy, its key and its revocation list."""
 
-    def ob2_json(self, document: Json, supplied: bool) -> Report:
+    def ob2_json(self, given: Json, supplied: bool) -> Report:
+        """Checks read the document as its context defines it; the report shows it as given."""
+        document = ob2_terms(given)
         if ob2_verification_type(document) == "signed":
             self.checks += ob2_assertion_checks(document, signed=True)
             self.checks.append(
@@ -52,10 +55,10 @@ class Ob2Run(Run):
             )
             badge, issuer = self.ob2_badge_and_issuer(document, record=False)
             summary = ob2_summary(document, badge, issuer, "ob2-signed", **self.where())
-            return self.finish(summary, document)
-        return self.ob2_hosted(document, supplied)
+            return self.finish(summary, given)
+        return self.ob2_hosted(document, supplied, given)
 
-    def ob2_hosted(self, supplied_doc: Json, supplied: bool) -> Report:
+    def ob2_hosted(self, supplied_doc: Json, supplied: bool, given: Json) -> Report:
         """OB 2.0 hosted: the issuer's own copy, at the assertion's id, is what counts."""
         url = supplied_doc.get("id")
         if not isinstance(url, str) or not is_web_url(url):
@@ -63,7 +66,7 @@ class Ob2Run(Run):
             self.checks.append(
                 failed("hosted", "The badge does not give the address where its issuer hosts it.")
             )
-            return self.finish(self.ob2_best_summary(supplied_doc), supplied_doc)
+            return self.finish(self.ob2_best_summary(supplied_doc), given)
         got = self.web.get(url)
         if isinstance(got, str) or got.status not in (200, 410):
             why = got if isinstance(got, str) else f"the server answered {got.status}"
@@ -76,21 +79,25 @@ class Ob2Run(Run):
             )
             self.checks += ob2_assertion_checks(supplied_doc, signed=False)
             self.checks += date_checks(*ob2_dates(supplied_doc), self.now)
-            return self.finish(self.ob2_best_summary(supplied_doc), supplied_doc)
-        hosted = json_object(got.body)
+            return self.finish(self.ob2_best_summary(supplied_doc), given)
+        served = json_object(got.body)
+        hosted = ob2_terms(served) if served is not None else None
         if got.status == 410:
             reason = text_value((hosted or {}).get("revocationReason"))
             self.checks.append(failed("revocation", revoked_message(reason), Verdict.REVOKED))
-            shown = supplied_doc if "badge" in supplied_doc else (hosted or supplied_doc)
-            return Report.of(self.checks, self.ob2_best_summary(shown, reason), shown)
-        if hosted is None or badge_kind(hosted) != "ob2":
+            best = supplied_doc if "badge" in supplied_doc else (hosted or supplied_doc)
+            shown = given if "badge" in supplied_doc else (served or given)
+            return Report.of(self.checks, self.ob2_best_summary(best, reason), shown)
+        if served is None or hosted is None or badge_kind(hosted) != "ob2":
             self.checks.append(
                 failed("hosted", f"The issuer's site does not serve a badge at {url}.")
             )
-            return self.finish(self.ob2_best_summary(supplied_doc), supplied_doc)
-        return self.ob2_hosted_copy(url, hosted, supplied_doc if supplied else None)
+            return self.finish(self.ob2_best_summary(supplied_doc), given)
+        return self.ob2_hosted_copy(url, hosted, supplied_doc if supplied else None, served)
 
-    def ob2_hosted_copy(self, url: str, hosted: Json, supplied: Json | None) -> Report:
+    def ob2_hosted_copy(
+        self, url: str, hosted: Json, supplied: Json | None, served: Json
+    ) -> Report:
         if hosted.get("id") != url:
             self.checks.append(
                 failed("hosted", f"The badge at {url} gives a different address as its own.")
@@ -121,11 +128,11 @@ class Ob2Run(Run):
         summary = ob2_summary(
             hosted, badge, issuer, "ob2-hosted", revocation_reason=reason, **self.where()
         )
-        return self.finish(summary, hosted)
+        return self.finish(summary, served)
 
     def ob2_signed(self, token: Token) -> Report:
         """OB 2.0 signed: RS256 by a CryptographicKey its issuer owns and lists."""
-        assertion = token.payload
+        assertion = ob2_terms(token.payload)
         self.checks += ob2_assertion_checks(assertion, signed=True)
         badge, issuer = self.ob2_badge_and_issuer(assertion, record=True)
         if token.header.get("alg") != "RS256":
@@ -138,7 +145,7 @@ class Ob2Run(Run):
             )
         issuer = self.served_issuer(issuer)
         if token.header.get("alg") == "RS256" and issuer is not None:
-            self.ob2_signature(token, issuer)
+            self.ob2_signature(token, assertion, issuer)
         reason = self.ob2_revocation(assertion, issuer)
         self.ob2_common(assertion)
         summary = ob2_summary(
@@ -154,8 +161,8 @@ class Ob2Run(Run):
             return issuer
         return self.ob2_node(issuer_id, "the issuer's profile", record=True)
 
-    def ob2_signature(self, token: Token, issuer: Json) -> None:
-        verification = as_object(token.payload.get("verification")) or {}
+    def ob2_signature(self, token: Token, assertion: Json, issuer: Json) -> None:
+        verification = as_object(assertion.get("verification")) or {}
         creator = verification.get("creator")
         listed = [k for k in (iri(k) for k in as_list(issuer.get("publicKey"))) if k]
         if not isinstance(creator, str):
@@ -165,10 +172,11 @@ class Ob2Run(Run):
                 failed("key_resolution", "The badge does not say which key signed it.")
             )
             return
-        document = self.web.json(creator, "key_resolution", "the issuer's signing key")
-        if isinstance(document, Check):
-            self.checks.append(document)
+        found = self.web.json(creator, "key_resolution", "the issuer's signing key")
+        if isinstance(found, Check):
+            self.checks.append(found)
             return
+        document = ob2_terms(found)
         ownership = ob2_key_ownership_check(document, creator, issuer)
         self.checks.append(ownership)
         if not ownership.passed:
@@ -196,6 +204,8 @@ class Ob2Run(Run):
             "the issuer's revocation list",
             CANNOT_TELL,
         )
+        if not isinstance(listing, Check):
+            listing = ob2_terms(listing)
         check = listing if isinstance(listing, Check) else ob2_revocation_check(listing, assertion)
         self.checks.append(check)
         if check.effect is Verdict.REVOKED and not isinstance(listing, Check):
@@ -223,11 +233,12 @@ class Ob2Run(Run):
             return value
         if not isinstance(value, str):
             return None
-        document = self.web.json(value, "structure", what)
-        if isinstance(document, Check):
+        found = self.web.json(value, "structure", what)
+        if isinstance(found, Check):
             if record:
-                self.checks.append(document)
+                self.checks.append(found)
             return None
+        document = ob2_terms(found)
         if document.get("id") != value:  # else any site could speak for any issuer
             if record:
                 self.checks.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...domain.verification.dates import date_checks, ob3_dates
 from ...domain.verification.inputs import Token
-from ...domain.verification.keys import ResolvedKey, controller_check
+from ...domain.verification.keys import ResolvedKey, controller_check, same_key
 from ...domain.verification.ob3 import (
     ob3_issuer_id,
     ob3_structure_checks,
@@ -22,8 +22,11 @@ from ...domain.verification.report import (
     unverifiable,
 )
 from ...domain.verification.signatures import (
+    carried_key_check,
     data_integrity_check,
     data_integrity_proof,
+    data_integrity_proofs,
+    header_key,
     jws_proof_check,
     jwt_algorithm_check,
     jwt_claim_checks,
@@ -38,7 +41,7 @@ from ...domain.verification.status import (
 )
 from ...domain.verification.summary import ob3_summary
 from ...domain.verification.values import Json, as_list, iri, text_value
-from .keys import resolve_key
+from .keys import bind_header_key, resolve_key
 from .run import CANNOT_TELL, Run
 
 
@@ -47,33 +50,69 @@ class Ob3Run(Run):
 
     def ob3_data_integrity(self, credential: Json) -> Report:
         self.ob3_content(credential)
-        issuer_id = ob3_issuer_id(credential)
-        proof = data_integrity_proof(credential)
-        if isinstance(proof, Check):
-            self.checks.append(proof)
-        else:
-            key = self.resolve(proof["verificationMethod"], issuer_id)
-            if key is not None:
-                self.checks.append(data_integrity_check(credential, key))
+        self.proof_set(credential)
         return self.ob3_common(credential, "ob3-data-integrity", claims=None)
+
+    def proof_set(self, credential: Json) -> None:
+        """Every proof, each with the issuer's key it names (each key looked up once)."""
+        issuer_id = ob3_issuer_id(credential)
+        keys: dict[str, ResolvedKey | None] = {}
+        for item in data_integrity_proofs(credential):
+            if isinstance(item, Check):
+                self.checks.append(item)
+                continue
+            method = item.proof["verificationMethod"]
+            if method not in keys:
+                keys[method] = self.resolve(method, issuer_id)
+            key = keys[method]
+            if key is not None:
+                self.checks.append(data_integrity_check(credential, key, item))
 
     def ob3_jwt(self, token: Token) -> Report:
         credential = token.credential
         self.ob3_content(credential)
         self.checks += jwt_claim_checks(token, credential)
         problem = jwt_algorithm_check(token)
-        method_id = jwt_method_id(token)
         if problem is not None:
             self.checks.append(problem)
-        elif method_id is None:
-            self.checks.append(
-                failed("key_resolution", "The badge does not say which key signed it.")
-            )
         else:
-            key = self.resolve(method_id, ob3_issuer_id(credential))
+            key = self.jwt_key(token, ob3_issuer_id(credential))
             if key is not None:
                 self.checks.append(jws_proof_check(token, key))
         return self.ob3_common(credential, "ob3-jwt", claims=token.payload)
+
+    def jwt_key(self, token: Token, issuer_id: str | None) -> ResolvedKey | None:
+        """The issuer's key the token names (`kid`), or the one it carries (`jwk`)."""
+        jwk = token.header.get("jwk")
+        carried = header_key(token)
+        if isinstance(carried, Check):
+            self.checks.append(carried)
+            return None
+        method_id = jwt_method_id(token) if carried is None or token.header.get("kid") else None
+        if method_id is not None:
+            key = self.resolve(method_id, issuer_id)
+            if key is not None and carried is not None and not same_key(key.key, carried):
+                self.checks.append(
+                    failed(
+                        "key_resolution",
+                        "The token carries a key (jwk) other than the one it names (kid).",
+                    )
+                )
+                return None
+            return key
+        if carried is None or not isinstance(jwk, dict):
+            self.checks.append(
+                failed("key_resolution", "The badge does not say which key signed it.")
+            )
+            return None
+        found = bind_header_key(self.web, carried, issuer_id)
+        if isinstance(found, Check):
+            self.checks.append(found)
+            self.checks.append(carried_key_check(token, carried, jwk))
+            return None
+        key, where = found
+        self.checks.append(passed("key_resolution", where))
+        return key
 
     def ob3_content(self, credential: Json) -> None:
         self.checks += ob3_structure_checks(credential)
