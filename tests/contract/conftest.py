@@ -101,7 +101,7 @@ def _s3_blobs(_: Path) -> Iterator[BlobStore]:
 
     with moto():
         names = resources.LocalNames(table="x", public_bucket=f"contract-{uuid.uuid4().hex[:8]}")
-        resources.create_public_bucket(names, "us-east-1")
+        resources.client("s3", "us-east-1").create_bucket(Bucket=names.public_bucket)
         yield S3BlobStore(names.public_bucket)
 
 
