@@ -8,7 +8,7 @@ OB2_VENV := .venv-ob2validator
 PORT ?= 3000
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup run test unit integration e2e conformance lint format typecheck template build bench load clean
+.PHONY: setup run run-fresh test unit integration e2e conformance lint format typecheck template build bench load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ setup: $(VENV)/.installed $(OB2_VENV)/.installed $(VC_VERIFIER) $(CHROMIUM)
 
 run: $(VENV)/.installed
 	PORT=$(PORT) $(BIN)/python -m devplatform
+
+run-fresh: $(VENV)/.installed
+	PORT=$(PORT) $(BIN)/python -m devplatform --fresh
 
 test: setup lint typecheck template build
 	OB2_VALIDATOR_PYTHON=$(CURDIR)/$(OB2_VENV)/bin/python $(BIN)/pytest -q
