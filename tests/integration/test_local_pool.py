@@ -46,7 +46,9 @@ def io() -> Iterator[ThreadPoolExecutor]:
 
 
 def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
-    return asyncio.run(coroutine)
+    """In a thread of its own: a browser test's session may hold this thread's event loop."""
+    with ThreadPoolExecutor(1) as runner:
+        return runner.submit(asyncio.run, coroutine).result()
 
 
 def _pool(
