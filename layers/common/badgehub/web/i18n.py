@@ -123,6 +123,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "notice.accepted": "Badge accepted.",
         "notice.declined": "Badge declined.",
         "notice.signed_in": "You are signed in.",
+        # Every page.
+        "error_title": "Error",
         # The e-mails.
         "mail.greeting": "Hello,",
         "mail.greeting_name": "Hello {name},",
@@ -259,6 +261,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "notice.accepted": "Badge accettato.",
         "notice.declined": "Badge rifiutato.",
         "notice.signed_in": "Hai effettuato l'accesso.",
+        # Ogni pagina.
+        "error_title": "Errore",
         # Le e-mail.
         "mail.greeting": "Ciao,",
         "mail.greeting_name": "Ciao {name},",

@@ -54,12 +54,23 @@ def security_headers(nonce: str, image_origins: str) -> dict[str, str]:
     }
 
 
+# The verifier's own words (each check's message, a form's error) are English only: pages in
+# another language mark them so, and screen readers pronounce them as English.
+VERIFIER_LANGUAGE = "en"
+
+
 def _render(template: str, lang: str, image_origins: str, **context: Any) -> Page:
     nonce = secrets.token_urlsafe(16)
     html = (
         _environment()
         .get_template(template)
-        .render(lang=lang, t=i18n.MESSAGES[lang], nonce=nonce, **context)
+        .render(
+            lang=lang,
+            t=i18n.MESSAGES[lang],
+            nonce=nonce,
+            verifier_lang=VERIFIER_LANGUAGE,
+            **context,
+        )
     )
     return Page(html, security_headers(nonce, image_origins))
 
