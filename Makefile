@@ -29,6 +29,12 @@ VC_VERIFIER := tests/conformance/vc_verifier/node_modules/.vc-verifier-installed
 $(VC_VERIFIER): tests/conformance/vc_verifier/package-lock.json tests/conformance/vc_verifier/install.sh
 	bash tests/conformance/vc_verifier/install.sh
 
+# axe-core, which the accessibility tests inject into every page (tests/e2e/test_accessibility.py).
+A11Y := tests/a11y/node_modules/.a11y-installed
+
+$(A11Y): tests/a11y/package-lock.json tests/a11y/install.sh
+	bash tests/a11y/install.sh
+
 CHROMIUM := /usr/bin/chromium
 
 # The browser tests drive Debian's chromium (Playwright cannot download its own browser here).
@@ -36,7 +42,7 @@ $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "install chromium for the browser tests"; exit 1; }
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
-setup: $(VENV)/.installed $(OB2_VENV)/.installed $(VC_VERIFIER) $(CHROMIUM)
+setup: $(VENV)/.installed $(OB2_VENV)/.installed $(VC_VERIFIER) $(A11Y) $(CHROMIUM)
 
 run: $(VENV)/.installed
 	PORT=$(PORT) $(BIN)/python -m devplatform
@@ -53,7 +59,7 @@ unit: $(VENV)/.installed
 integration: $(VENV)/.installed
 	$(BIN)/pytest -q tests/integration
 
-e2e: $(VENV)/.installed
+e2e: $(VENV)/.installed $(A11Y)
 	$(BIN)/pytest -q tests/e2e
 
 conformance: setup

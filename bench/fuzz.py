@@ -104,7 +104,7 @@ def main() -> int:  # noqa: PLR0915 - one script, read top to bottom
                 body = value(rng) if route.method != "GET" else None
                 try:
                     reply = session.request(
-                        route.method, base + path, json=body, headers=headers, timeout=60
+                        route.method, base + path, json=body, headers=headers, timeout=60, verify=ca
                     )
                 except requests.RequestException as exc:
                     with lock:
@@ -120,6 +120,7 @@ def main() -> int:  # noqa: PLR0915 - one script, read top to bottom
                         json={"recipient": {"email": f"f{rng.randrange(10**6)}@example.org"}},
                         headers={"Authorization": f"Bearer {demo['api_key']}"},
                         timeout=60,
+                        verify=ca,
                     )
                     if issued.status_code == 201:
                         with lock:

@@ -69,6 +69,7 @@ def main() -> int:
                 url,
                 json={"recipient": {"email": f"grad{n}@example.org"}, "notify": False},
                 headers={"Idempotency-Key": f"rehearsal-{run}-{n}"},
+                verify=info["ca_file"],
                 timeout=60,
             )
             reply.raise_for_status()

@@ -72,6 +72,7 @@ ROUTES: tuple[Route, ...] = (
         ("POST", "/verify"),
         ("POST", "/v1/verify"),
     ),
+    *_routes(VERIFY, "accessibility", ("GET", "/accessibility")),
     *_routes(
         CLAIM,
         "recipient",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -54,12 +55,31 @@ def security_headers(nonce: str, image_origins: str) -> dict[str, str]:
     }
 
 
+# The verifier's own words (each check's message, a form's error) are English only: pages in
+# another language mark them so, and screen readers pronounce them as English.
+VERIFIER_LANGUAGE = "en"
+# Change with the statement's words, whenever they are reviewed.
+STATEMENT_REVIEWED = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def accessibility_url(verify_url: str, lang: str) -> str:
+    """The accessibility statement, beside `/verify` (every page is given the verify URL)."""
+    return f"{verify_url.rsplit('/', 1)[0]}/accessibility?lang={lang}"
+
+
 def _render(template: str, lang: str, image_origins: str, **context: Any) -> Page:
     nonce = secrets.token_urlsafe(16)
     html = (
         _environment()
         .get_template(template)
-        .render(lang=lang, t=i18n.MESSAGES[lang], nonce=nonce, **context)
+        .render(
+            lang=lang,
+            t=i18n.MESSAGES[lang],
+            nonce=nonce,
+            verifier_lang=VERIFIER_LANGUAGE,
+            accessibility_url=accessibility_url(context["verify_url"], lang),
+            **context,
+        )
     )
     return Page(html, security_headers(nonce, image_origins))
 
@@ -108,4 +128,21 @@ def verify_form_page(
         text=text,
         url=url,
         email=email,
+    )
+
+
+def accessibility_page(
+    lang: str, verify_url: str, image_origins: str, contact: str | None = None
+) -> Page:
+    """The accessibility statement: what we aim for, how it is checked, its limits, and where
+    to report a problem (`contact`, an e-mail address, once the platform has one to give)."""
+    lang = lang if lang in i18n.LANGUAGES else "en"
+    return _render(
+        "accessibility.html",
+        lang,
+        image_origins,
+        verify_url=verify_url,
+        contact=contact,
+        reviewed=i18n.long_date(STATEMENT_REVIEWED, lang),
+        statement_page=True,
     )
