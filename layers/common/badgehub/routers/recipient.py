@@ -15,10 +15,17 @@ from ..domain.events import Event
 from ..domain.recipients import ClaimState, Session, Visibility
 from ..runtime import cookies, wiring
 from ..runtime.forms import parse_urlencoded
-from ..runtime.http import header, json_body, json_response, public_urls, raw_body, status_for
+from ..runtime.http import (
+    header,
+    image_origins,
+    json_body,
+    json_response,
+    public_urls,
+    raw_body,
+    status_for,
+)
 from ..runtime.negotiation import language
 from ..runtime.observability import logger
-from ..runtime.settings import settings
 from ..usecases import imports, recipients, sessions
 from ..usecases.recipients import Changes, Held, LinkProblem
 
@@ -37,11 +44,6 @@ def _page(page: Page, status: int = 200, set_cookies: list[Cookie] | None = None
 def _redirect(location: str, set_cookies: list[Cookie] | None = None) -> Response[str]:
     headers = {"Location": location, "Cache-Control": "no-store"}
     return Response(303, "text/plain; charset=utf-8", "", headers, set_cookies or [])
-
-
-def _origins() -> str:
-    assets = settings().assets_base()
-    return assets.split("/", 3)[0] + "//" + assets.split("/", 3)[2]
 
 
 def _verify_url() -> str:
@@ -75,6 +77,17 @@ def _signed_in() -> Session:
     return sessions.current_session(cookies.read(router, cookies.SESSION), ports=wiring.ports())
 
 
+TO_SIGNIN = "/signin?next=/backpack"
+
+
+def _backpack_session() -> Session | None:
+    """The signed-in recipient, or None: backpack pages send everyone else to sign in."""
+    try:
+        return _signed_in()
+    except Unauthenticated:
+        return None
+
+
 # Claim ---------------------------------------------------------------------------------
 
 
@@ -91,7 +104,7 @@ def _claim_view(token: str, confirm_decline: bool = False) -> Response[str]:
             reason=opened.value,
             signin_url="/signin",
             verify_url=_verify_url(),
-            image_origins=_origins(),
+            image_origins=image_origins(),
         )
         return _page(page, 410 if opened is not LinkProblem.UNKNOWN else 404)
     link, held = opened
@@ -103,7 +116,7 @@ def _claim_view(token: str, confirm_decline: bool = False) -> Response[str]:
         csrf=recipients.claim_csrf(link, ports=ports),
         action_url=f"/claim/{token}",
         verify_url=_verify_url(),
-        image_origins=_origins(),
+        image_origins=image_origins(),
         confirm_decline=confirm_decline,
     )
     return _page(page)
@@ -152,7 +165,7 @@ def _signin_form(
         csrf=csrf,
         action_url="/signin",
         verify_url=_verify_url(),
-        image_origins=_origins(),
+        image_origins=image_origins(),
         email=email,
         error=error,
         sent=sent,
@@ -219,7 +232,7 @@ def signin_link(token: str) -> Response[str]:
             reason=reason,
             signin_url="/signin",
             verify_url=_verify_url(),
-            image_origins=_origins(),
+            image_origins=image_origins(),
         )
         return _page(page, 404 if link is None else 410)
     csrf = tokens.csrf_token(wiring.ports().secret_for("csrf"), f"signin:{link.token_hash}")
@@ -229,7 +242,7 @@ def signin_link(token: str) -> Response[str]:
         action_url=f"/signin/{token}",
         next_path=safe_next(router.current_event.get_query_string_value("next")),
         verify_url=_verify_url(),
-        image_origins=_origins(),
+        image_origins=image_origins(),
     )
     return _page(page)
 
@@ -307,7 +320,7 @@ def _backpack_page(
         csrf=sessions.csrf_for(session, ports=ports),
         signout_url="/signout",
         verify_url=_verify_url(),
-        image_origins=_origins(),
+        image_origins=image_origins(),
         notice=notice,
         imports=brought,
         import_error=import_error,
@@ -317,10 +330,9 @@ def _backpack_page(
 
 @router.get("/backpack")
 def backpack() -> Response[str]:
-    try:
-        session = _signed_in()
-    except Unauthenticated:
-        return _redirect("/signin?next=/backpack")
+    session = _backpack_session()
+    if session is None:
+        return _redirect(TO_SIGNIN)
     saved = router.current_event.get_query_string_value("saved")
     return _backpack_page(session, "saved" if saved else None)
 
@@ -340,10 +352,9 @@ def _form_changes(form: dict[str, str]) -> Changes:
 
 @router.post("/backpack/<assertion_id>")
 def change_badge(assertion_id: str) -> Response[str]:
-    try:
-        session = _signed_in()
-    except Unauthenticated:
-        return _redirect("/signin?next=/backpack")
+    session = _backpack_session()
+    if session is None:
+        return _redirect(TO_SIGNIN)
     form = _form()
     ports = wiring.ports()
     sessions.check_csrf(session, form.get("csrf"), ports=ports)
@@ -357,10 +368,9 @@ def import_badge() -> Response[str]:
     from ..runtime.forms import parse_multipart
     from ..web.verify_inputs import subject_from_form
 
-    try:
-        session = _signed_in()
-    except Unauthenticated:
-        return _redirect("/signin?next=/backpack")
+    session = _backpack_session()
+    if session is None:
+        return _redirect(TO_SIGNIN)
     form = parse_multipart(raw_body(router), header(router, "content-type"))
     ports = wiring.ports()
     sessions.check_csrf(session, form.fields.get("csrf"), ports=ports)
@@ -373,10 +383,9 @@ def import_badge() -> Response[str]:
 
 @router.post("/backpack/imports/<import_id>/remove")
 def remove_import(import_id: str) -> Response[str]:
-    try:
-        session = _signed_in()
-    except Unauthenticated:
-        return _redirect("/signin?next=/backpack")
+    session = _backpack_session()
+    if session is None:
+        return _redirect(TO_SIGNIN)
     form = _form()
     ports = wiring.ports()
     sessions.check_csrf(session, form.get("csrf"), ports=ports)

@@ -13,9 +13,16 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ..domain.errors import DomainError
 from ..runtime import wiring
-from ..runtime.http import header, json_body, json_response, public_urls, raw_body, status_for
+from ..runtime.http import (
+    header,
+    image_origins,
+    json_body,
+    json_response,
+    public_urls,
+    raw_body,
+    status_for,
+)
 from ..runtime.negotiation import language
-from ..runtime.settings import settings
 
 if TYPE_CHECKING:
     from ..domain.verification import Report
@@ -27,12 +34,6 @@ router = Router()
 
 def html_response(page: Page, status: int = 200) -> Response[str]:
     return Response(status, "text/html; charset=utf-8", page.html, page.headers)
-
-
-def image_origins() -> str:
-    """Badge images may live on the assets host (a bucket or CDN), not only on https: URLs."""
-    assets = settings().assets_base()
-    return assets.split("/", 3)[0] + "//" + assets.split("/", 3)[2]
 
 
 def run_verification(subject: VerifySubject, email: str | None) -> Report:

@@ -164,3 +164,9 @@ def query_int(app: BaseRouter, name: str, default: int) -> int:
         return int(value)
     except ValueError as exc:
         raise InvalidInput(f"{name} must be a whole number", field=name) from exc
+
+
+def image_origins() -> str:
+    """Where pages may load badge images from: the assets host (a bucket or CDN)."""
+    assets = settings().assets_base()
+    return assets.split("/", 3)[0] + "//" + assets.split("/", 3)[2]
