@@ -453,3 +453,25 @@ def test_a_badge_from_elsewhere_is_kept_only_if_it_verifies_and_names_the_recipi
         headers={**FORM, "cookie": f"__Host-session={bob}"},
     )
     assert len(wiring.ports().recipients.list_imports(stored.recipient_key)) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"visibility": "everyone"}, "visibility"),
+        ({"showName": "yes please"}, "showName"),
+        ({"claim": "pending"}, "claim"),
+        ({"owner": "me"}, "owner"),
+    ],
+)
+def test_bad_changes_to_my_badge_are_a_400_naming_the_field_and_change_nothing(
+    api: Api, tenant: Tenant, body: dict[str, Any], field: str
+) -> None:
+    issued = issue(api, tenant)
+    session = accept(api, claim_token())
+    csrf = me(api, session).json()["csrfToken"]
+    reply = me(api, session, "PATCH", f"/v1/me/assertions/{issued['id']}", body, csrf)
+    assert reply.status == 400
+    assert reply.json()["error"]["field"] == field
+    [mine] = me(api, session).json()["items"]
+    assert (mine["claim"], mine["visibility"], mine["showName"]) == ("accepted", "public", False)
