@@ -23,6 +23,7 @@ from .domain.recipients import (
     Session,
     SigninRequest,
 )
+from .domain.supplements import Supplement
 
 __all__ = ["ConcurrentUpdate"]
 
@@ -131,6 +132,14 @@ class Outbox(Protocol):
     def claim(self, event: Event, now: datetime, lease: timedelta) -> Event | None: ...
     def settle(self, event: Event) -> None: ...
     def retry_later(self, event: Event, due_at: datetime) -> Event: ...
+
+
+class SupplementReader(Protocol):
+    """What the notifier and the public pages read of a Diploma Supplement."""
+
+    def current(self, assertion_id: str) -> Supplement | None:
+        """The newest version unless withdrawn; None when there is none."""
+        ...
 
 
 class RecipientStore(Protocol):

@@ -8,7 +8,7 @@ the notifier, webhooks) read pending events and settle them.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -23,20 +23,37 @@ class EventType(StrEnum):
     # Work for the mailer: an e-mail that must go out (retried until sent or given up).
     MAIL_BADGE = "mail.badge"
     MAIL_SIGNIN = "mail.signin"
+    # The Diploma Supplement's life, for issuer portals (webhooks, the event bus).
+    SUPPLEMENT_ATTACHED = "supplement.attached"  # a first or a corrected version
+    SUPPLEMENT_WITHDRAWN = "supplement.withdrawn"
+    SUPPLEMENT_VISIBLE = "supplement.visible"
+    SUPPLEMENT_HIDDEN = "supplement.hidden"
+    # Work for the scheduled notifier: e-mails that are due at a time, not at once.
+    NOTICE_SUPPLEMENT = "notice.supplement"  # one per supplement version
+    NOTICE_UNCLAIMED = "notice.unclaimed"  # due 7 and 30 days after issue
+    NOTICE_EXPIRING = "notice.expiring"  # due 30 days before the badge expires
 
 
 MAIL_EVENTS = frozenset({EventType.MAIL_BADGE, EventType.MAIL_SIGNIN})
+NOTICE_EVENTS = frozenset(
+    {EventType.NOTICE_SUPPLEMENT, EventType.NOTICE_UNCLAIMED, EventType.NOTICE_EXPIRING}
+)
 
 
 class Consumer(StrEnum):
     """Who handles an event: each consumer reads its own part of the outbox."""
 
     MAILER = "mailer"
+    NOTIFIER = "notifier"  # the scheduled notify job
     EVENTS = "events"  # issuer portals' webhooks and the event bus
 
 
 def consumer_of(kind: EventType) -> Consumer:
-    return Consumer.MAILER if kind in MAIL_EVENTS else Consumer.EVENTS
+    if kind in MAIL_EVENTS:
+        return Consumer.MAILER
+    if kind in NOTICE_EVENTS:
+        return Consumer.NOTIFIER
+    return Consumer.EVENTS
 
 
 class Event(BaseModel):
@@ -102,5 +119,57 @@ def claim_changed(issuer_id: str, assertion_id: str, accepted: bool, at: datetim
         issuer_id=issuer_id,
         subject_id=assertion_id,
         occurred_at=at,
+        data={"assertionId": assertion_id},
+    )
+
+
+def supplement_changed(
+    kind: EventType, issuer_id: str, assertion_id: str, version: int, at: datetime
+) -> Event:
+    """`supplement.attached|withdrawn|visible|hidden` for issuer portals."""
+    return Event(
+        type=kind,
+        issuer_id=issuer_id,
+        subject_id=assertion_id,
+        occurred_at=at,
+        data={"assertionId": assertion_id, "version": version},
+    )
+
+
+def notice_supplement(issuer_id: str, assertion_id: str, version: int, at: datetime) -> Event:
+    """The graduate's e-mail about one supplement version. Its id is made from the version,
+    so a second write of the same notice fails its `Absent` condition: once per version."""
+    return Event(
+        id=f"notice.supplement:{assertion_id}:{version}",
+        type=EventType.NOTICE_SUPPLEMENT,
+        issuer_id=issuer_id,
+        subject_id=assertion_id,
+        occurred_at=at,
+        data={"assertionId": assertion_id, "version": version},
+    )
+
+
+def notice_unclaimed(issuer_id: str, assertion_id: str, days: int, issued: datetime) -> Event:
+    """A reminder, due `days` after issue; the notifier drops it if the badge was claimed."""
+    return Event(
+        id=f"notice.unclaimed:{assertion_id}:{days}",
+        type=EventType.NOTICE_UNCLAIMED,
+        issuer_id=issuer_id,
+        subject_id=assertion_id,
+        occurred_at=issued,
+        due_at=issued + timedelta(days=days),
+        data={"assertionId": assertion_id, "days": days},
+    )
+
+
+def notice_expiring(issuer_id: str, assertion_id: str, expires: datetime, at: datetime) -> Event:
+    """The notice 30 days before `expires` (at once when that is already past)."""
+    return Event(
+        id=f"notice.expiring:{assertion_id}",
+        type=EventType.NOTICE_EXPIRING,
+        issuer_id=issuer_id,
+        subject_id=assertion_id,
+        occurred_at=at,
+        due_at=max(expires - timedelta(days=30), at),
         data={"assertionId": assertion_id},
     )

@@ -58,6 +58,7 @@ class RecipientEntry(BaseModel):
     claim_changed_at: datetime | None = None
     visibility: Visibility = Visibility.PUBLIC
     show_name: bool = False
+    supplement_visible: bool = False  # "make the Diploma Supplement visible to other users"
     delivery: Delivery = Delivery()
     claim_token_hash: str | None = None  # the one claim link that works now
     version: int = 0
@@ -78,6 +79,7 @@ class Disclosure:
     claim_state: bool
     privacy_choices: bool  # visibility and show_name themselves
     delivery: bool
+    supplement: bool  # the Diploma Supplement (when there is one) and every mention of it
 
 
 def disclose(viewer: Viewer, entry: RecipientEntry, *, revoked: bool) -> Disclosure:
@@ -86,11 +88,21 @@ def disclose(viewer: Viewer, entry: RecipientEntry, *, revoked: bool) -> Disclos
     everything around them."""
     if viewer is Viewer.OWNER:
         return Disclosure(
-            listed=True, recipient_name=True, claim_state=True, privacy_choices=True, delivery=False
+            listed=True,
+            recipient_name=True,
+            claim_state=True,
+            privacy_choices=True,
+            delivery=False,
+            supplement=entry.claim is not ClaimState.DECLINED and not revoked,
         )
     if viewer is Viewer.ISSUER:
         return Disclosure(
-            listed=True, recipient_name=True, claim_state=True, privacy_choices=False, delivery=True
+            listed=True,
+            recipient_name=True,
+            claim_state=True,
+            privacy_choices=False,
+            delivery=True,
+            supplement=True,
         )
     public = (
         entry.claim is ClaimState.ACCEPTED and entry.visibility is Visibility.PUBLIC and not revoked
@@ -101,6 +113,7 @@ def disclose(viewer: Viewer, entry: RecipientEntry, *, revoked: bool) -> Disclos
         claim_state=False,
         privacy_choices=False,
         delivery=False,
+        supplement=public and entry.supplement_visible,
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 ISSUE = "IssueFunction"
 VERIFY = "VerifyFunction"
 CLAIM = "ClaimFunction"
+SHARE = "ShareFunction"
 
 
 @dataclass(frozen=True)
