@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..adapters.tables.outbox import TableOutbox
     from ..adapters.tables.recipients import TableRecipients, TableSessions
     from ..adapters.tables.statuslists import TableStatusLists
+    from ..adapters.tables.supplements import TableSupplements
     from ..ports import BlobStore, Clock, KeyService, Mailer
     from ..web.mail_renderer import TemplateMailRenderer
 
@@ -99,6 +100,10 @@ class Ports:
     @property
     def sessions(self) -> TableSessions:
         return self.stores.sessions
+
+    @property
+    def supplements(self) -> TableSupplements:
+        return self.stores.supplements
 
     @property
     def rate_limits(self) -> TableSessions:

@@ -12,6 +12,7 @@ from .issuers import TableIssuers
 from .outbox import TableOutbox
 from .recipients import TableRecipients, TableSessions
 from .statuslists import TableStatusLists
+from .supplements import TableSupplements
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class TableStores:
     outbox: TableOutbox
     recipients: TableRecipients
     sessions: TableSessions
+    supplements: TableSupplements
 
 
 def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
@@ -39,4 +41,5 @@ def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
         outbox=TableOutbox(table),
         recipients=TableRecipients(table),
         sessions=TableSessions(table),
+        supplements=TableSupplements(table),
     )

@@ -12,6 +12,7 @@
 | assertion | ASSERTION#<id> | ASSERTION | BADGE#<badge id> | ASSERTION#<created>#<id> |
 | idempotency record | IDEMPOTENCY#<issuer>#<key> | IDEMPOTENCY | | |
 | outbox event | EVENT#<id> | EVENT | OUTBOX#<consumer>#<shard> (while pending) | <due>#<id> |
+| supplement version | ASSERTION#<id> | SUPPLEMENT#<version, 6 digits> | | |
 | recipient entry | ASSERTION#<id> | RECIPIENT | RECIPIENT#<recipient key> | <issued>#<id> |
 | claim link | CLAIMTOKEN#<token hash> | TOKEN | | |
 | sign-in request | SIGNINREQUEST#<id> | REQUEST | | |
@@ -144,3 +145,10 @@ def imported(import_id: str) -> tuple[str, str]:
 
 def imports_of(recipient_key: str) -> str:
     return f"IMPORTS#{recipient_key}"
+
+
+SUPPLEMENT_PREFIX = "SUPPLEMENT#"
+
+
+def supplement(assertion_id: str, version: int) -> tuple[str, str]:
+    return f"ASSERTION#{assertion_id}", f"{SUPPLEMENT_PREFIX}{version:06d}"
