@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAM_VENV := .venv-sam
 OB2_VENV := .venv-ob2validator
+CHECKOV_VENV := .venv-checkov
+CHECKOV_VERSION := 3.3.30
 PORT ?= 3000
 export SAM_CLI_TELEMETRY := 0
 
@@ -19,6 +21,12 @@ $(VENV)/.installed: pyproject.toml
 $(SAM_VENV)/.installed:
 	$(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install -q --disable-pip-version-check aws-sam-cli
+	touch $@
+
+# checkov, the infrastructure-as-code security scanner, in a venv of its own (its pins clash).
+$(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install -q --disable-pip-version-check checkov==$(CHECKOV_VERSION)
 	touch $@
 
 $(OB2_VENV)/.installed: tests/conformance/ob2_validator/requirements.txt tests/conformance/ob2_validator/install.sh
@@ -79,9 +87,11 @@ typecheck: $(VENV)/.installed
 	@# Every function's app is a module named `app`: one mypy run each.
 	for app in functions/*/app.py; do $(BIN)/mypy $$app || exit 1; done
 
-template: $(VENV)/.installed $(SAM_VENV)/.installed
+template: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 	$(BIN)/cfn-lint template.yaml
 	$(SAM_VENV)/bin/sam validate --lint --region us-east-1
+	@# Every finding fixed, or skipped in the template's Metadata with a one-line reason.
+	$(CHECKOV_VENV)/bin/checkov --quiet --compact --framework cloudformation -f template.yaml
 
 build: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(SAM_VENV)/bin/sam build
@@ -94,4 +104,4 @@ load: $(VENV)/.installed
 	$(BIN)/python -m bench.load
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) $(OB2_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) $(OB2_VENV) $(CHECKOV_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -188,10 +188,11 @@ class LocalPlatform:
             # moto has no Ed25519 KMS keys and re-hashes DIGEST messages.
             "ED25519_KEY_SERVICE": "secretsmanager",
             "KMS_SIGN_DIGEST": "false",
-            # Deployed, a Secrets Manager dynamic reference; here a secret kept under .local/.
-            "APP_SECRET": local_secret("app-secret"),
         }
         env.update({k: v for k, v in deviations.items() if k in function.environment})
+        if "APP_SECRET_ARN" in function.environment:
+            # Deployed, read from Secrets Manager at first use; here a secret kept under .local/.
+            env["APP_SECRET"] = local_secret("app-secret")
         if self.assets is not None:
             env["ASSETS_BASE_URL"] = f"{self.base_url}/_local/assets"
         if self.ca_file:

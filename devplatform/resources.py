@@ -212,8 +212,16 @@ def _create_bucket(s3: Any, name: str, props: dict[str, Any]) -> None:
 
 def _put_bucket_policy(s3: Any, refs: Refs, props: dict[str, Any]) -> None:
     policy = props["PolicyDocument"]
-    # Local S3 is plain http: keep only the statements that grant, not the TLS-only deny.
-    statements = [refs.resolve(s) for s in policy["Statement"] if s["Effect"] == "Allow"]
+    # Local S3 is plain http: keep only the statements that grant, not the TLS-only deny, and
+    # of those the ones that mean something here (a grant to a CDN that is not local does not).
+    statements = []
+    for statement in policy["Statement"]:
+        if statement["Effect"] != "Allow":
+            continue
+        try:
+            statements.append(refs.resolve(statement))
+        except Unresolvable:
+            continue
     if statements:
         document = {"Version": policy.get("Version", "2012-10-17"), "Statement": statements}
         s3.put_bucket_policy(Bucket=refs.resolve(props["Bucket"]), Policy=json.dumps(document))

@@ -162,6 +162,25 @@ def test_rotation_keeps_old_badges_verifiable_and_signs_new_ones_with_new_keys(
     assert _verify_ob2_jws(api, old_jws)["verification"]["creator"].endswith("/keys/key-3")
 
 
+def test_key_rotations_are_limited_per_issuer_per_day(api: Api, tenant: Tenant) -> None:
+    from badgehub.usecases.issuers import ROTATIONS_PER_DAY
+    from tests.integration.conftest import make_tenant
+
+    rotate = f"/v1/issuers/{tenant.issuer_id}/keys/rotate"
+    for _ in range(ROTATIONS_PER_DAY):
+        assert api.call("POST", rotate, token=tenant.key).status == 200
+    refused = api.call("POST", rotate, token=tenant.key)
+    assert refused.status == 429, refused.body
+    assert 0 < int(refused.headers["retry-after"]) <= 86400
+    keys = api.call("GET", f"/v1/issuers/{tenant.issuer_id}/keys", token=tenant.key).json()
+    assert len(keys["items"]) == 3 * (ROTATIONS_PER_DAY + 1)  # the refused one made no key
+    other = make_tenant(api, "Other")
+    assert (
+        api.call("POST", f"/v1/issuers/{other.issuer_id}/keys/rotate", token=other.key).status
+        == 200
+    )
+
+
 def test_another_issuer_cannot_rotate_or_list_keys(api: Api, tenant: Tenant) -> None:
     from tests.integration.conftest import make_tenant
 
@@ -193,17 +212,26 @@ def test_key_service_failure_mid_issue_stores_no_badge(
 
 
 def test_public_key_documents_and_jwks(api: Api, tenant: Tenant) -> None:
-    jwks = _get(api, f"{BASE}/.well-known/jwks.json")
+    jwks = _get(api, f"{BASE}/issuers/{tenant.issuer_id}/jwks.json")
     assert jwks.headers["content-type"] == "application/jwk-set+json"
     keys = jwks.json()["keys"]
     assert {k["kty"] for k in keys} == {"RSA", "EC", "OKP"}
     assert all(k["iss"].startswith("did:web:") for k in keys)
+    from tests.integration.conftest import make_tenant
+
+    other = make_tenant(api, "Other")
+    assert {k["iss"] for k in keys} == {
+        _get(api, f"{BASE}/issuers/{tenant.issuer_id}/did.json").json()["id"]
+    }  # one issuer's keys only
+    assert len(_get(api, f"{BASE}/issuers/{other.issuer_id}/jwks.json").json()["keys"]) == 3
     ed = _get(api, f"{BASE}/issuers/{tenant.issuer_id}/keys/key-1").json()
     assert ed["type"] == "Multikey" and ed["publicKeyMultibase"].startswith("z6Mk")
     rsa = _get(api, f"{BASE}/issuers/{tenant.issuer_id}/keys/key-3").json()
     assert rsa["type"] == "CryptographicKey" and "BEGIN PUBLIC KEY" in rsa["publicKeyPem"]
     for path in (
         "/issuers/x/did.json",
+        "/issuers/x/jwks.json",
+        "/.well-known/jwks.json",
         f"/issuers/{tenant.issuer_id}/keys/key-99",
         f"/issuers/{tenant.issuer_id}/status/7",
         f"/issuers/{tenant.issuer_id}/status/x",

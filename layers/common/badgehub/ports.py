@@ -66,7 +66,6 @@ class IssuerStore(Protocol):
 
 class KeyStore(Protocol):
     def list_keys(self, issuer_id: str) -> list[SigningKey]: ...
-    def all_keys(self) -> list[SigningKey]: ...
     def rotate_keys(self, issuer: Issuer, retired: list[SigningKey], new: list[SigningKey]) -> None:
         """Stores new active keys and retires the old ones, unless another rotation won.
 

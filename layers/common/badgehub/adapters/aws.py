@@ -61,6 +61,19 @@ def sesv2() -> Any:
     return _client("sesv2")
 
 
+def secret_text(secret_id: str) -> bytes:
+    """A Secrets Manager string secret's value; errors become `ServiceUnavailable` (503)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from ..domain.errors import ServiceUnavailable
+
+    try:
+        value = secretsmanager().get_secret_value(SecretId=secret_id)["SecretString"]
+    except (BotoCoreError, ClientError, KeyError) as error:
+        raise ServiceUnavailable("the platform secret cannot be read; please retry") from error
+    return value.encode()
+
+
 def reset() -> None:
     """Forget cached clients and session (tests that switch endpoints or credentials)."""
     for cached in (_session, dynamodb, s3, kms, secretsmanager, sesv2):

@@ -61,5 +61,5 @@ class PublicUrls:
     def did_document(self, issuer_id: str) -> str:
         return f"{self.issuer(issuer_id)}/did.json"
 
-    def jwks(self) -> str:
-        return f"{self.base}/.well-known/jwks.json"
+    def jwks(self, issuer_id: str) -> str:
+        return f"{self.issuer(issuer_id)}/jwks.json"

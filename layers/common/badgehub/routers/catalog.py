@@ -57,7 +57,7 @@ ROUTES: tuple[Route, ...] = (
         ("GET", "/issuers/<issuer_id>/did.json"),
         ("GET", "/issuers/<issuer_id>/revocations"),
         ("GET", "/issuers/<issuer_id>/status/<list_number>"),
-        ("GET", "/.well-known/jwks.json"),
+        ("GET", "/issuers/<issuer_id>/jwks.json"),
         ("GET", "/badges/<badge_id>"),
         ("GET", "/assertions/<assertion_id>"),
         ("GET", "/assertions/<assertion_id>/jws"),

@@ -72,9 +72,10 @@ def status_list(issuer_id: str, list_number: str) -> Response[str]:
     return document_response(document)
 
 
-@router.get("/.well-known/jwks.json")
-def jwks() -> Response[str]:
-    return document_response(public.jwks_document(ports=wiring.ports(), urls=public_urls(router)))
+@router.get("/issuers/<issuer_id>/jwks.json")
+def jwks(issuer_id: str) -> Response[str]:
+    document = public.jwks_document(issuer_id, ports=wiring.ports(), urls=public_urls(router))
+    return document_response(document)
 
 
 @router.get("/badges/<badge_id>")

@@ -38,6 +38,9 @@ class Settings(_FromEnvironment):
     aws_region: str = "us-east-1"
     max_body_bytes: int = 2 * 1024 * 1024
     app_secret: str = Field(default="", description="keys page-cursor MACs, CSRF and index keys")
+    # Deployed, the secret is read from Secrets Manager at first use, so it never sits in the
+    # function's configuration (which anyone with lambda:GetFunctionConfiguration can read).
+    app_secret_arn: str = ""
 
     def base_url(self) -> str:
         return self.public_base_url.rstrip("/")

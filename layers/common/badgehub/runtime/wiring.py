@@ -149,8 +149,14 @@ def aws_ports() -> Ports:
         local = config.ed25519_key_service == "secretsmanager"
         return RoutingKeyService(kms, SecretsManagerEd25519() if local else kms)
 
+    @cache
     def secret() -> bytes:
-        return settings().app_secret.encode()
+        config = settings()
+        if config.app_secret or not config.app_secret_arn:
+            return config.app_secret.encode()
+        from ..adapters.aws import secret_text
+
+        return secret_text(config.app_secret_arn)
 
     def mailer() -> Mailer:
         from ..adapters.ses_mailer import SesMailer

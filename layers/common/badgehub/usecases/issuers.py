@@ -6,7 +6,7 @@ import uuid
 from typing import Protocol
 
 from ..domain import apikeys
-from ..domain.errors import Conflict, NotFound
+from ..domain.errors import Conflict, NotFound, TooManyRequests
 from ..domain.images import BadgeImage, read_badge_image
 from ..domain.keys import ALGORITHMS_AT_CREATION, SigningKey
 from ..domain.models import ApiKey, ApiKeyInput, Issuer, IssuerInput, StoredImage
@@ -19,11 +19,14 @@ from ..ports import (
     IssuerStore,
     KeyService,
     KeyStore,
+    RateLimiter,
     StatusList,
 )
 from .auth import Principal, require_admin, require_issuer
 from .signing import IssuerKeys, create_key_set, discard
 from .status import signed_list
+
+ROTATIONS_PER_DAY = 3
 
 
 class IssuerPorts(Protocol):
@@ -37,6 +40,8 @@ class IssuerPorts(Protocol):
     def blobs(self) -> BlobStore: ...
     @property
     def key_service(self) -> KeyService: ...
+    @property
+    def rate_limits(self) -> RateLimiter: ...
     @property
     def clock(self) -> Clock: ...
 
@@ -97,8 +102,18 @@ def list_keys(principal: Principal, issuer_id: str, *, ports: IssuerPorts) -> li
 
 
 def rotate_keys(principal: Principal, issuer_id: str, *, ports: IssuerPorts) -> list[SigningKey]:
-    """New keys sign from now on; old ones stay published so every badge keeps verifying."""
+    """New keys sign from now on; old ones stay published so every badge keeps verifying.
+
+    Each rotation makes a key of each kind, kept for good (and paid for, in KMS): a few a day
+    per issuer is more than a compromised key ever needs."""
     issuer = get_issuer(principal, issuer_id, ports=ports)
+    now = ports.clock.now()
+    day = int(now.timestamp()) // 86400 * 86400
+    if not ports.rate_limits.hit("rotate", issuer_id, day, ROTATIONS_PER_DAY):
+        raise TooManyRequests(
+            f"this issuer's keys were rotated {ROTATIONS_PER_DAY} times today; try tomorrow",
+            retry_after=day + 86400 - int(now.timestamp()),
+        )
     key_service = ports.key_service
     current = [key for key in ports.keys.list_keys(issuer_id) if key.active]
     new_keys, created = create_key_set(issuer, key_service, ports.clock.now())

@@ -94,9 +94,9 @@ def _jwt(ports: DocumentPorts, urls: PublicUrls, assertion_id: str) -> public.Pu
     return public.signed_form(assertion_id, "credential_jwt", ports=ports)
 
 
-@_route("/.well-known/jwks.json")
-def _jwks(ports: DocumentPorts, urls: PublicUrls) -> public.PublicDocument:
-    return public.jwks_document(ports=ports, urls=urls)
+@_route("/issuers/<issuer_id>/jwks.json")
+def _jwks(ports: DocumentPorts, urls: PublicUrls, issuer_id: str) -> public.PublicDocument:
+    return public.jwks_document(issuer_id, ports=ports, urls=urls)
 
 
 _COMPILED = [(_pattern(path), build) for path, build in ROUTES.items()]

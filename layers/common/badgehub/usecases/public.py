@@ -134,10 +134,15 @@ def status_list_document(
     return PublicDocument(status.credential, media_type=VC_LD_JSON, max_age=ttl_seconds)
 
 
-def jwks_document(*, ports: DocumentPorts, urls: PublicUrls) -> PublicDocument:
-    """Every issuer's public keys; DID-bound keys carry the DID URL as `kid` and `iss`."""
+def jwks_document(issuer_id: str, *, ports: DocumentPorts, urls: PublicUrls) -> PublicDocument:
+    """One issuer's public keys, old and new; DID-bound keys carry the DID URL as `kid`.
+
+    Per issuer, so it stays as small as one issuer's key history: a platform-wide set would
+    grow with every issuer ever hosted and be read on each fetch."""
+    if ports.issuers.get_issuer(issuer_id) is None:
+        raise NotFound("no issuer with this id", field="issuerId")
     keys = []
-    for key in ports.keys.all_keys():
+    for key in ports.keys.list_keys(issuer_id):
         jwk = public_jwk(key)
         did = urls.did(key.issuer_id)
         if key.algorithm is Algorithm.RS256:

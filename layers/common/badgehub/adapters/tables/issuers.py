@@ -10,8 +10,6 @@ from .core import Absent, Equals, Item, Put, Table
 from .records import item, load
 from .statuslists import status_item
 
-ALL_KEYS = "KEYS"  # GSI1 partition listing every issuer's keys (the platform-wide JWKS)
-
 
 def issuer_item(issuer: Issuer) -> Item:
     return item(
@@ -23,12 +21,7 @@ def issuer_item(issuer: Issuer) -> Item:
 
 
 def key_item(key: SigningKey) -> Item:
-    return item(
-        keyscheme.signing_key(key.issuer_id, key.key_id),
-        key,
-        GSI1PK=ALL_KEYS,
-        GSI1SK=f"{key.issuer_id}#{key.key_id}",
-    )
+    return item(keyscheme.signing_key(key.issuer_id, key.key_id), key)
 
 
 class TableIssuers:
@@ -49,10 +42,6 @@ class TableIssuers:
     def list_keys(self, issuer_id: str) -> list[SigningKey]:
         pk, _ = keyscheme.issuer(issuer_id)
         page = self._table.query(pk, prefix=keyscheme.KEY_PREFIX)
-        return [k for k in (load(SigningKey, i) for i in page.items) if k]
-
-    def all_keys(self) -> list[SigningKey]:
-        page = self._table.query(ALL_KEYS, index="GSI1")
         return [k for k in (load(SigningKey, i) for i in page.items) if k]
 
     def rotate_keys(self, issuer: Issuer, retired: list[SigningKey], new: list[SigningKey]) -> None:
