@@ -91,8 +91,20 @@ def test_input_that_is_not_a_badge_is_a_4xx_naming_the_field(
     assert reply.json()["error"]["field"] == field
 
 
-def test_an_open_badge_older_than_2_0_is_a_report_naming_its_version(api: Api) -> None:
+def test_an_open_badges_0_5_badge_is_a_report_naming_its_version(api: Api) -> None:
     """Not a 4xx: it is a badge, of a version the platform does not verify."""
+    old = {
+        "recipient": "ada@example.org",
+        "badge": {"version": "0.5.0", "name": "Robotics", "issuer": {"name": "P2PU"}},
+    }
+    result = _verify(api, {"credential": old})
+    assert result["verdict"] == "unverifiable"
+    assert [c["name"] for c in result["checks"]] == ["unsupported_version"]
+    assert "Open Badges 0.5" in result["warnings"][0]
+
+
+def test_an_open_badges_1_0_badge_is_verified_as_its_2_0_equivalent(api: Api) -> None:
+    """Its issuer's site cannot be reached from here, so the report says what it could do."""
     old = {
         "uid": "abc123",
         "recipient": {"type": "email", "hashed": False, "identity": "ada@example.org"},
@@ -102,8 +114,9 @@ def test_an_open_badge_older_than_2_0_is_a_report_naming_its_version(api: Api) -
     }
     result = _verify(api, {"credential": old})
     assert result["verdict"] == "unverifiable"
-    assert [c["name"] for c in result["checks"]] == ["unsupported_version"]
-    assert "Open Badges 1.0" in result["warnings"][0]
+    assert result["checks"][0]["name"] == "version"
+    assert "Open Badges 1.0 badge" in result["checks"][0]["message"]
+    assert result["summary"]["format"] == "ob1-hosted"
 
 
 def test_a_png_without_a_badge_is_refused(api: Api) -> None:

@@ -191,6 +191,85 @@ def a_report(verdict: str) -> dict[str, Any]:
     return page_report(report)
 
 
+def older_and_endorsed_report(kind: str) -> dict[str, Any]:
+    """An Open Badges 1.1 badge ("ob1"), a badge with a valid and an invalid endorsement
+    ("endorsed"), or an EndorsementCredential ("endorsement"), as the verifier reports them."""
+    if kind == "ob1":
+        summary = a_summary(
+            issuer_name="Old Robotics Club",
+            issuer_url="https://old.example/",
+            issuer_id="https://old.example/issuer.json",
+            achievement_name="Robotics",
+            achievement_description="Built a robot that climbs stairs.",
+            criteria_narrative=None,
+            criteria_url="https://old.example/badges/robotics.html",
+            image_url=FOREIGN_IMAGE,
+            format="ob1-hosted",
+            hosted_here=False,
+            issued_on=datetime(2016, 12, 31, 23, 59, tzinfo=UTC),
+            expires=None,
+        )
+        checks = [
+            Check(
+                "version",
+                True,
+                "This is an Open Badges 1.1 badge: it was read as its Open Badges 2.0 "
+                "equivalent, as the 1EdTech validator does, and checked like one.",
+            ),
+            Check("hosted", True, "The issuer's website still serves this badge."),
+            Check("revocation", True, "The issuer's website does not mark this badge as revoked."),
+            Check("structure", True, "The badge contains everything Open Badges 2.0 requires."),
+            Check("hosted", True, "The badge is hosted on its issuer's website (old.example)."),
+            Check("dates", True, "This badge was issued on 31 December 2016 and does not expire."),
+        ]
+        return page_report(Report.of(checks, summary))
+    if kind == "endorsement":
+        summary = a_summary(
+            issuer_name="Regional Skills Council",
+            issuer_url="https://skills.example/",
+            issuer_id="did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH",
+            achievement_name="Endorsement of Data Science Fundamentals",
+            achievement_description="Meets the regional data skills framework.",
+            criteria_narrative=None,
+            image_url=None,
+            format="ob3-data-integrity",
+            hosted_here=False,
+            expires=None,
+            endorses="https://badges.example/achievements/data-science",
+        )
+        checks = [
+            STRUCTURE,
+            SIGNATURE,
+            KEY,
+            Check("revocation", True, "The issuer did not make this badge revocable."),
+            DATES,
+        ]
+        return page_report(Report.of(checks, summary))
+    checks = [
+        STRUCTURE,
+        SCHEMA,
+        SIGNATURE,
+        KEY,
+        NOT_REVOKED,
+        DATES,
+        Check(
+            "endorsement",
+            True,
+            'Regional Skills Council endorses the achievement ("Meets the regional data '
+            'skills framework."); the endorsement is valid.',
+        ),
+        Check(
+            "endorsement",
+            False,
+            "An endorsement of the achievement by Rival Academy could not be confirmed, as it "
+            "is not valid: The signature does not match the endorsement's content. This does "
+            "not change the badge's verdict.",
+            severity="warning",
+        ),
+    ]
+    return page_report(Report.of(checks, a_summary()))
+
+
 def _badge_page(verdict: str, lang: str) -> Page:
     links = document_links(PublicUrls(base=BASE, assets=ASSETS), "a1")
     return pages.report_page(
@@ -280,6 +359,20 @@ PAGES: dict[str, PeoplePage] = {
     "badge-not-yet-valid": PeoplePage("/assertions/a1", _verdict("not_yet_valid")),
     "badge-foreign": PeoplePage(
         "/verify", lambda lang: pages.report_page(a_report("foreign"), lang, VERIFY, ASSETS)
+    ),
+    "verify-ob1": PeoplePage(
+        "/verify",
+        lambda lang: pages.report_page(older_and_endorsed_report("ob1"), lang, VERIFY, ASSETS),
+    ),
+    "verify-endorsed": PeoplePage(
+        "/verify",
+        lambda lang: pages.report_page(older_and_endorsed_report("endorsed"), lang, VERIFY, ASSETS),
+    ),
+    "verify-endorsement": PeoplePage(
+        "/verify",
+        lambda lang: pages.report_page(
+            older_and_endorsed_report("endorsement"), lang, VERIFY, ASSETS
+        ),
     ),
     "verify": PeoplePage("/verify", lambda lang: pages.verify_form_page(lang, VERIFY, ASSETS)),
     "verify-result": PeoplePage(

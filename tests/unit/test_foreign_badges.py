@@ -134,24 +134,59 @@ def test_a_baked_vc_jwt_whose_issuer_lists_other_keys_is_invalid() -> None:
 # --- Open Badges before 2.0 -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("subject", "version"),
-    [
-        (lambda: BakedImage((FOREIGN / "badgr-ob10-baked-png.png").read_bytes()), "1.0"),
-        (lambda: CredentialJson(foreign_json("vcore-ob11-basic-assertion.json")), "1.1"),
-    ],
-    ids=["badgr-ob10-baked-png", "vcore-ob11-basic-assertion"],
-)
-def test_an_open_badge_older_than_2_0_is_named_and_unverifiable(subject: Any, version: str) -> None:
-    """Given badgr's baked OB 1.0 PNG or the 1EdTech validator's OB 1.1 assertion, when
-    verified, then the report says which version it is and that we check 2.0 and 3.0."""
-    report = run(subject(), FakeWeb())
+OB10_PNG = "badgr-ob10-baked-png.png"
+OB11_JSON = "vcore-ob11-basic-assertion.json"
 
-    assert report.verdict is Verdict.UNVERIFIABLE
-    (check,) = report.checks
-    assert check.name == "unsupported_version"
-    assert f"Open Badges {version} badge" in check.message
-    assert "2.0 and 3.0" in check.message
+
+def baked_ob10() -> BakedImage:
+    return BakedImage((FOREIGN / OB10_PNG).read_bytes())
+
+
+def test_a_baked_1_0_badge_is_read_as_2_0_and_unverifiable_offline() -> None:
+    """Given badgr's baked OB 1.0 PNG, whose issuer (a.com) cannot be reached, when verified,
+    then it is named as 1.0, read as 2.0, and could not be fully verified."""
+    report = run(baked_ob10(), FakeWeb())
+
+    assert report.verdict is Verdict.UNVERIFIABLE, report.to_json()["checks"]
+    assert "Open Badges 1.0 badge" in messages(report, "version")[0]
+    assert any("http://a.com/instance" in m for m in messages(report, "hosted"))
+    assert report.summary is not None and report.summary.format == "ob1-hosted"
+
+
+def test_a_baked_1_0_badge_is_valid_once_its_issuer_serves_it() -> None:
+    """Given the same PNG and its issuer's 1.0 badge class and profile (the shapes of the
+    1EdTech validator's own 1.0 test badges) served at its addresses, then it is valid, as the
+    validator finds it."""
+    web = FakeWeb()
+    assertion = json.loads(baking.unbake((FOREIGN / OB10_PNG).read_bytes()).payload)  # type: ignore[union-attr]
+    web.serve("http://a.com/instance", assertion)
+    web.serve(
+        "http://a.com/badgeclass",
+        {
+            "name": "Basic Badge",
+            "description": "Basic as it gets. v1.0",
+            "image": "http://a.com/badgeclass_image",
+            "criteria": "http://a.com/badgeclass_criteria",
+            "issuer": "http://a.com/issuer",
+        },
+    )
+    web.serve("http://a.com/issuer", {"name": "Basic Issuer", "url": "http://a.com/issuer"})
+
+    report = run(baked_ob10(), web, recipient_email="test@example.com")
+
+    assert report.verdict is Verdict.VALID, report.to_json()["checks"]
+    assert check_named(report, "recipient")[0].passed
+
+
+def test_the_validators_1_1_badge_says_verification_where_1_1_says_verify() -> None:
+    """Given the 1EdTech validator's 1.1 test assertion, which uses 2.0's `verification`
+    (undefined in the 1.1 context, so dropped), when verified, then it is invalid for saying
+    nothing about how it is verified: the validator's own finding for it."""
+    report = run(CredentialJson(foreign_json(OB11_JSON)), FakeWeb())
+
+    assert report.verdict is Verdict.INVALID
+    assert "Open Badges 1.1 badge" in messages(report, "version")[0]
+    assert "The badge does not say how it can be verified (verification)." in report.errors
 
 
 # --- Keys named by the issuer's https address ---------------------------------------------------

@@ -396,14 +396,14 @@ def test_the_open_badges_version_before_2_0_is_recognised(
     assert legacy_version(document) == version
 
 
-def test_a_signed_ob_1_0_badge_is_named_too() -> None:
-    token = jws.sign_compact({"alg": "RS256"}, OB10, rs256_signer(rsa_key(1)))
+def test_a_signed_ob_0_5_badge_is_named_too() -> None:
+    token = jws.sign_compact({"alg": "RS256"}, OB05, rs256_signer(rsa_key(1)))
 
     report = run(CompactToken(token))
 
     assert report.verdict is Verdict.UNVERIFIABLE
     assert [c.name for c in report.checks] == ["unsupported_version"]
-    assert "Open Badges 1.0" in report.checks[0].message
+    assert "Open Badges 0.5" in report.checks[0].message
 
 
 # --- Endorsements ---------------------------------------------------------------------------------

@@ -363,6 +363,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+# The verification page's words for Open Badges 1.x badges and for endorsements.
+_OLDER_BADGES_AND_ENDORSEMENTS = {
+    "en": {
+        "ob1.note": "An Open Badges 1.0/1.1 badge, checked as its Open Badges 2.0 equivalent.",
+        "endorses": "Endorses",
+    },
+    "it": {
+        "ob1.note": "Un Open Badge 1.0/1.1, verificato come il suo equivalente Open Badges 2.0.",
+        "endorses": "Approva",
+    },
+}
+for _lang, _words in _OLDER_BADGES_AND_ENDORSEMENTS.items():
+    MESSAGES[_lang].update(_words)
+
 CHECK_NAMES: dict[str, dict[str, str]] = {
     "en": {},
     "it": {
@@ -374,6 +388,8 @@ CHECK_NAMES: dict[str, dict[str, str]] = {
         "revocation": "Revoca",
         "dates": "Date di validità",
         "recipient": "Destinatario",
+        "version": "Versione",
+        "endorsement": "Approvazione",
     },
 }
 

@@ -2,8 +2,9 @@
 
 `report` holds the checks and the verdict they add up to; `inputs` says what was pasted;
 `ob2` and `ob3` check each spec's content (`ob2_terms` first reads OB 2.0 aliases as the
-terms they stand for); `keys`, `signatures`, `status`, `dates` and `recipient` check the
-rest; `summary` says what the badge claims; `values` holds the small readers they all share.
+terms they stand for; `ob1` reads Open Badges 1.0/1.1 as their 2.0 equivalent); `keys`,
+`signatures`, `status`, `dates` and `recipient` check the rest; `summary` says what the badge
+claims; `values` holds the small readers they all share.
 Every public name is also importable from here.
 """
 
@@ -19,7 +20,6 @@ from .dates import (
 from .inputs import (
     MAX_DEPTH,
     MAX_INPUT_BYTES,
-    OB1_CONTEXTS,
     LegacyBadge,
     Link,
     Ob2Json,
@@ -55,6 +55,7 @@ from .keys import (
     key_from_pem,
     method_from_document,
 )
+from .ob1 import OB1_CONTEXTS, node_version, upgrade_ob1
 from .ob2 import (
     hosted_scope_check,
     ob2_assertion_checks,
@@ -188,6 +189,7 @@ __all__ = [
     "legacy_version",
     "load_json",
     "method_from_document",
+    "node_version",
     "ob2_aliases",
     "ob2_assertion_checks",
     "ob2_badge_checks",
@@ -221,6 +223,7 @@ __all__ = [
     "too_deep",
     "unknown_contexts",
     "unverifiable",
+    "upgrade_ob1",
     "verdict_of",
     "warning",
 ]

@@ -14,6 +14,7 @@ from ..errors import InvalidInput, PayloadTooLarge
 from ..jws import b64url_decode
 from ..ob3 import VC_V2
 from .dates import from_epoch
+from .ob1 import OB1_CONTEXTS
 from .report import Check, unverifiable
 from .values import (
     ENDORSEMENT,
@@ -27,9 +28,6 @@ from .values import (
     types_of,
 )
 
-OB1_CONTEXTS = frozenset(
-    {"https://w3id.org/openbadges/v1", "https://openbadgespec.org/v1/context.json"}
-)
 MAX_INPUT_BYTES = 1024 * 1024  # the largest badge (JSON or token) we read, like a baked payload
 MAX_DEPTH = 48  # real badges nest a dozen levels; JSON-LD processing recurses per level
 _COMPACT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
@@ -77,9 +75,8 @@ class Token:
 
 @dataclass(frozen=True)
 class LegacyBadge:
-    """An Open Badges 0.5 or 1.0/1.1 assertion: recognised, so that it can be named, but not
-    verified: those versions were replaced by 2.0 in 2018, and their issuers' hosted copies,
-    keys and contexts are rarely still served."""
+    """An Open Badges 0.5 or 1.0/1.1 assertion. 1.0 and 1.1 are verified as their 2.0
+    equivalent (`ob1`); 0.5, which predates hosted verification by its issuer, is only named."""
 
     version: Literal["0.5", "1.0", "1.1"]
     document: Json
@@ -89,8 +86,8 @@ class LegacyBadge:
         return unverifiable(
             "unsupported_version",
             f"This is an Open Badges {self.version} badge. This verifier checks Open Badges "
-            "2.0 and 3.0 badges only, so it could not check this one; its issuer may be able "
-            "to provide it as an Open Badges 2.0 or 3.0 badge.",
+            "1.0, 1.1, 2.0 and 3.0 badges, so it could not check this one; its issuer may be "
+            "able to provide it as an Open Badges 2.0 or 3.0 badge.",
         )
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 from .values import Json, iso
 
 Severity = Literal["error", "warning"]
-Format = Literal["ob2-hosted", "ob2-signed", "ob3-data-integrity", "ob3-jwt"]
+Format = Literal["ob1-hosted", "ob2-hosted", "ob2-signed", "ob3-data-integrity", "ob3-jwt"]
 
 
 class Verdict(StrEnum):

@@ -79,9 +79,9 @@ def verify(
 
     Raises InvalidInput (PayloadTooLarge, UnsupportedMediaType for images) when the input is
     not a badge at all; everything wrong with a badge is a check in the report instead. An
-    Open Badges 0.5 or 1.x badge is a badge, of a version we do not verify: its report is
-    unverifiable with one `unsupported_version` check naming the version, which a recruiter
-    reads next to the verdict and software finds by name.
+    Open Badges 1.0/1.1 badge is verified as its 2.0 equivalent (a passed `version` check says
+    so); a 0.5 badge is a badge of a version we do not verify: its report is unverifiable with
+    one `unsupported_version` check naming it, which software finds by name.
     """
     if now.tzinfo is None:
         raise ValueError("now must carry a time zone")
@@ -114,7 +114,7 @@ class _Run(Ob2Run, Ob3Run):
 
     def parsed(self, parsed: Parsed, hops: int) -> Report:
         if isinstance(parsed, LegacyBadge):
-            return Report.of([parsed.check], None, parsed.document)
+            return self.legacy_badge(parsed, supplied=hops == 0)
         if isinstance(parsed, Link):
             return self.link(parsed.url, hops)
         if isinstance(parsed, Ob2Json):
@@ -124,6 +124,12 @@ class _Run(Ob2Run, Ob3Run):
         if parsed.kind == "ob2":
             return self.ob2_signed(parsed)
         return self.ob3_jwt(parsed)
+
+    def legacy_badge(self, badge: LegacyBadge, supplied: bool) -> Report:
+        """1.0/1.1 as their 2.0 equivalent; 0.5 only named."""
+        if badge.version == "0.5":
+            return Report.of([badge.check], None, badge.document)
+        return self.ob1_json(badge, supplied)
 
     def link(self, url: str, hops: int) -> Report:
         """A URL: what it serves decides the format (JSON, a token, or a baked image)."""

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...domain.verification.dates import date_checks, ob2_dates
-from ...domain.verification.inputs import Token, badge_kind
+from ...domain.verification.inputs import LegacyBadge, Token, badge_kind
 from ...domain.verification.keys import KeyProblem, ResolvedKey, key_from_pem
+from ...domain.verification.ob1 import NodeClass, Ob1Version, hosted_url, node_version, upgrade_ob1
 from ...domain.verification.ob2 import (
     hosted_scope_check,
     ob2_assertion_checks,
@@ -22,6 +23,7 @@ from ...domain.verification.ob2_terms import ob2_terms
 from ...domain.verification.recipient import ob2_recipient_check
 from ...domain.verification.report import (
     Check,
+    Format,
     Report,
     Summary,
     Verdict,
@@ -39,7 +41,56 @@ from .web import json_object
 
 
 class Ob2Run(Run):
-    """The OB 2.0 steps of a run: the issuer's hosted copy, its key and its revocation list."""
+    """The OB 2.0 steps of a run: the issuer's hosted copy, its key and its revocation list.
+
+    An Open Badges 1.0/1.1 badge takes the same steps, on its 2.0 equivalent: each document it
+    leads to (the hosted copy, badge class, issuer) is upgraded as it is read."""
+
+    legacy: Ob1Version | None = None
+
+    def ob1_json(self, badge: LegacyBadge, supplied: bool) -> Report:
+        """Open Badges 1.0/1.1 hosted: the checks of 2.0, on what the badge says in 2.0 terms."""
+        version: Ob1Version = "1.0" if badge.version == "1.0" else "1.1"
+        self.legacy = version
+        self.checks.append(
+            passed(
+                "version",
+                f"This is an Open Badges {version} badge: it was read as its Open Badges 2.0 "
+                "equivalent, as the 1EdTech validator does, and checked like one.",
+            )
+        )
+        document = upgrade_ob1(badge.document, version, hosted_url(badge.document, version))
+        if "verification" in badge.document and "verification" not in document:
+            self.checks.append(
+                warning(
+                    "structure",
+                    f"Open Badges {version} calls how a badge is verified `verify`; this badge "
+                    "says `verification`, a 2.0 name its context does not define, so it was "
+                    "ignored (as the 1EdTech validator ignores it).",
+                )
+            )
+        if ob2_verification_type(document) == "signed":
+            self.checks.append(
+                unverifiable(
+                    "proof",
+                    f"This is a signed Open Badges {version} badge; this verifier checks "
+                    "Open Badges 1.x badges hosted by their issuer, not signed ones.",
+                )
+            )
+            return self.finish(self.ob2_best_summary(document), badge.document)
+        return self.ob2_hosted(document, supplied, badge.document)
+
+    @property
+    def hosted_format(self) -> Format:
+        return "ob1-hosted" if self.legacy else "ob2-hosted"
+
+    def ob2_read(self, found: Json, url: str, expected: NodeClass) -> Json:
+        """A fetched document in 2.0 terms: upgraded from 1.x when this run is of a 1.x badge."""
+        if self.legacy is not None:
+            version = node_version(found)
+            if version in ("1.0", "1.1"):
+                return upgrade_ob1(found, "1.0" if version == "1.0" else "1.1", url, expected)
+        return ob2_terms(found)
 
     def ob2_json(self, given: Json, supplied: bool) -> Report:
         """Checks read the document as its context defines it; the report shows it as given."""
@@ -81,7 +132,7 @@ class Ob2Run(Run):
             self.checks += date_checks(*ob2_dates(supplied_doc), self.now)
             return self.finish(self.ob2_best_summary(supplied_doc), given)
         served = json_object(got.body)
-        hosted = ob2_terms(served) if served is not None else None
+        hosted = self.ob2_read(served, url, "Assertion") if served is not None else None
         if got.status == 410:
             reason = text_value((hosted or {}).get("revocationReason"))
             self.checks.append(failed("revocation", revoked_message(reason), Verdict.REVOKED))
@@ -126,7 +177,7 @@ class Ob2Run(Run):
             self.checks.append(hosted_scope_check(url, issuer))
         self.ob2_common(hosted)
         summary = ob2_summary(
-            hosted, badge, issuer, "ob2-hosted", revocation_reason=reason, **self.where()
+            hosted, badge, issuer, self.hosted_format, revocation_reason=reason, **self.where()
         )
         return self.finish(summary, served)
 
@@ -159,7 +210,7 @@ class Ob2Run(Run):
         issuer_id = issuer.get("id") if issuer else None
         if issuer is None or not is_web_url(issuer_id):
             return issuer
-        return self.ob2_node(issuer_id, "the issuer's profile", record=True)
+        return self.ob2_node(issuer_id, "the issuer's profile", record=True, expected="Issuer")
 
     def ob2_signature(self, token: Token, assertion: Json, issuer: Json) -> None:
         verification = as_object(assertion.get("verification")) or {}
@@ -218,17 +269,23 @@ class Ob2Run(Run):
         self, assertion: Json, *, record: bool
     ) -> tuple[Json | None, Json | None]:
         """BadgeClass and issuer Profile, embedded or fetched; checked when `record`."""
-        badge = self.ob2_node(assertion.get("badge"), "the badge's description", record)
+        badge = self.ob2_node(
+            assertion.get("badge"), "the badge's description", record, expected="BadgeClass"
+        )
         if badge is None:
             return None, None
         if record:
             self.checks += ob2_badge_checks(badge)
-        issuer = self.ob2_node(badge.get("issuer"), "the issuer's profile", record)
+        issuer = self.ob2_node(
+            badge.get("issuer"), "the issuer's profile", record, expected="Issuer"
+        )
         if issuer is not None and record:
             self.checks += ob2_issuer_checks(issuer)
         return badge, issuer
 
-    def ob2_node(self, value: object, what: str, record: bool) -> Json | None:
+    def ob2_node(
+        self, value: object, what: str, record: bool, expected: NodeClass = "BadgeClass"
+    ) -> Json | None:
         if isinstance(value, dict):
             return value
         if not isinstance(value, str):
@@ -238,7 +295,7 @@ class Ob2Run(Run):
             if record:
                 self.checks.append(found)
             return None
-        document = ob2_terms(found)
+        document = self.ob2_read(found, value, expected)
         if document.get("id") != value:  # else any site could speak for any issuer
             if record:
                 self.checks.append(
@@ -255,7 +312,7 @@ class Ob2Run(Run):
     def ob2_best_summary(self, assertion: Json, reason: str | None = None) -> Summary:
         badge, issuer = self.ob2_badge_and_issuer(assertion, record=False)
         return ob2_summary(
-            assertion, badge, issuer, "ob2-hosted", revocation_reason=reason, **self.where()
+            assertion, badge, issuer, self.hosted_format, revocation_reason=reason, **self.where()
         )
 
 

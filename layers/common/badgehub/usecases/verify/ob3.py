@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from ...domain.errors import DomainError
 from ...domain.verification.dates import date_checks, ob3_dates
-from ...domain.verification.inputs import Token
+from ...domain.verification.endorsements import (
+    MAX_ENDORSEMENTS,
+    Carried,
+    carried_endorsements,
+    endorsement_check,
+    not_an_endorsement,
+    too_many_endorsements,
+)
+from ...domain.verification.inputs import Token, parse_token
 from ...domain.verification.keys import ResolvedKey, controller_check, same_key
 from ...domain.verification.ob3 import (
     ob3_issuer_id,
@@ -40,13 +49,15 @@ from ...domain.verification.status import (
     status_type,
 )
 from ...domain.verification.summary import ob3_summary
-from ...domain.verification.values import Json, as_list, iri, text_value
+from ...domain.verification.values import ENDORSEMENT, Json, as_list, iri, text_value, types_of
 from .keys import bind_header_key, resolve_key
 from .run import CANNOT_TELL, Run
 
 
 class Ob3Run(Run):
     """The OB 3.0 steps of a run: content, the proof or token, the key, and status entries."""
+
+    endorsed_by_others = True  # an endorsement's own endorsements are not followed
 
     def ob3_data_integrity(self, credential: Json) -> Report:
         self.ob3_content(credential)
@@ -124,8 +135,37 @@ class Ob3Run(Run):
         self.checks += date_checks(*ob3_dates(credential, claims), self.now)
         if self.email is not None:
             self.checks.append(ob3_recipient_check(credential, self.email))
+        if self.endorsed_by_others:
+            self.endorsements(credential)
         summary = ob3_summary(credential, badge_format, revocation_reason=reason, **self.where())
         return self.finish(summary, credential)
+
+    def endorsements(self, credential: Json) -> None:
+        """Each endorsement the badge carries, verified like a badge into one check of its own.
+        They come after the badge's own checks, so they only spend what fetches are left."""
+        found = carried_endorsements(credential)
+        for carried in found[:MAX_ENDORSEMENTS]:
+            self.checks.append(self.endorsement(carried))
+        if len(found) > MAX_ENDORSEMENTS:
+            self.checks.append(too_many_endorsements(len(found) - MAX_ENDORSEMENTS))
+
+    def endorsement(self, carried: Carried) -> Check:
+        run = Ob3Run(self.web, self.now, None, self.own_base_url)
+        run.endorsed_by_others = False
+        if isinstance(carried.value, str):
+            try:
+                token = parse_token(carried.value, "endorsementJwt")
+            except DomainError as exc:
+                return not_an_endorsement(carried, exc.message)
+            if not isinstance(token, Token) or token.kind != "ob3":
+                return not_an_endorsement(carried, "it is not an Open Badges 3.0 credential")
+            if ENDORSEMENT not in types_of(token.credential):
+                return not_an_endorsement(carried, "it is not an EndorsementCredential")
+            return endorsement_check(carried, run.ob3_jwt(token))
+        document = dict(carried.value)
+        if ENDORSEMENT not in types_of(document):
+            return not_an_endorsement(carried, "it is not an EndorsementCredential")
+        return endorsement_check(carried, run.ob3_data_integrity(document))
 
     def resolve(self, method_id: str, issuer_id: str | None) -> ResolvedKey | None:
         """The signing key, if found and controlled by the issuer; checks recorded either way."""
