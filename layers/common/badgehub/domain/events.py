@@ -28,6 +28,7 @@ class EventType(StrEnum):
     SUPPLEMENT_WITHDRAWN = "supplement.withdrawn"
     SUPPLEMENT_VISIBLE = "supplement.visible"
     SUPPLEMENT_HIDDEN = "supplement.hidden"
+    BATCH_COMPLETED = "batch.completed"  # a bulk issue settled: data has its counts
     # Work for the scheduled notifier: e-mails that are due at a time, not at once.
     NOTICE_SUPPLEMENT = "notice.supplement"  # one per supplement version
     NOTICE_UNCLAIMED = "notice.unclaimed"  # due 7 and 30 days after issue
