@@ -36,6 +36,7 @@ from .gateway import HttpRequest, MethodNotAllowed, Router, build_event, error_r
 from .pool import FunctionPool, HandlerFailed, StartFailed, Throttled, TimedOut
 
 if TYPE_CHECKING:
+    from .local.private_blobs import FilePrivateBlobs
     from .mailbox import LocalMailbox
 
 log = logging.getLogger("devplatform.front")
@@ -47,6 +48,7 @@ ASSETS_PREFIX = "/_local/assets/"
 SCHEDULES_RUN = "/_local/schedules/run"
 MAILBOX = "/_local/mail"
 MAILBOX_JSON = "/_local/mail.json"
+PRIVATE_PREFIX = "/_local/private/"  # S3's presigned GETs of the private bucket, locally
 _DRAIN_LIMIT = 64 * 1024 * 1024  # past this an oversized body is cut off, not read to the end
 
 
@@ -75,7 +77,9 @@ class Front:
         assets: AssetSource | None = None,
         run_schedules: Callable[[], Awaitable[list[dict[str, Any]]]] | None = None,
         mailbox: LocalMailbox | None = None,
+        private: FilePrivateBlobs | None = None,
     ) -> None:
+        self._private = private
         self._router = router
         self._pools = pools
         self._config = config
@@ -199,6 +203,8 @@ class Front:
             return await self._mail(method, path, scope)
         if path.startswith(ASSETS_PREFIX):
             return await self._asset(method, path[len(ASSETS_PREFIX) :])
+        if path.startswith(PRIVATE_PREFIX):
+            return await self._private_blob(method, path[len(PRIVATE_PREFIX) :], scope)
         if path == SCHEDULES_RUN:
             if method != "POST":
                 return _not_allowed(method, ("POST",))
@@ -231,6 +237,33 @@ class Front:
             "x-content-type-options": "nosniff",
         }
         return {"statusCode": 200, "headers": headers, "body": body.decode("utf-8")}
+
+    async def _private_blob(self, method: str, key: str, scope: Scope) -> dict[str, Any]:
+        """A signed, unexpired link only; a bad or expired one is a 403, as S3 answers."""
+        from urllib.parse import parse_qs
+
+        if method not in ("GET", "HEAD"):
+            return _not_allowed(method, ("GET", "HEAD"))
+        if self._private is None:
+            return error_response(404, "not_found", "this platform keeps no private documents")
+        query = {k: v[0] for k, v in parse_qs(scope["query_string"].decode("latin-1")).items()}
+        opened = await asyncio.to_thread(self._private.open_link, key, query)
+        if opened is None:
+            return error_response(403, "forbidden", "this link is not valid or has expired")
+        path, name = opened
+        body = await asyncio.to_thread(path.read_bytes)
+        return {
+            "statusCode": 200,
+            "headers": {
+                "content-type": "application/pdf",
+                "content-disposition": f'attachment; filename="{name}"',
+                "cache-control": "private, no-store",
+                "x-content-type-options": "nosniff",
+                "content-security-policy": "default-src 'none'; sandbox",
+            },
+            "body": base64.b64encode(body).decode("ascii"),
+            "isBase64Encoded": True,
+        }
 
     async def _asset(self, method: str, key: str) -> dict[str, Any]:
         if method not in ("GET", "HEAD"):

@@ -98,6 +98,7 @@ class LocalPlatform:
         for schedule in schedules:  # refuse what we cannot run before anything starts
             parse(schedule.expression, schedule.timezone)
         mailbox = None
+        private = None
         if self.data_dir is not None:
             from . import local
 
@@ -106,6 +107,7 @@ class LocalPlatform:
             self.worker_init = functools.partial(local.install, self.data_dir)
             self.assets = FileAssetSource(store.path_of, store.content_type_of)
             mailbox = local.mailbox(self.data_dir)
+            private = local.private_store(self.data_dir)
         self._moto = MotoServer(HOST)  # queues and events; tables and keys too without a data_dir
         self.aws_endpoint = self._moto.start()
         config = self.front_config or FrontConfig(max_body_bytes=default_max_body_bytes())
@@ -155,6 +157,7 @@ class LocalPlatform:
             self.assets,
             lambda: self._run_schedules(schedules),
             mailbox,
+            private,
         )
         self._server.start(app)
         self._scheduler = Scheduler(schedules, self._fire)

@@ -17,6 +17,7 @@ from badgehub.runtime import wiring
 from ..mailbox import LocalMailbox
 from .file_blobs import FileBlobStore
 from .files import create_once, fsync_directory
+from .private_blobs import FilePrivateBlobs
 
 if TYPE_CHECKING:
     from badgehub.adapters.tables.core import Table
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 TABLE_FILE = "badgehub.sqlite3"
 BLOBS_DIR = "blobs"
+PRIVATE_DIR = "private"  # Diploma Supplements: served only through signed, expiring links
 KEYS_DIR = "keys"
 SECRET_FILE = "app-secret"  # noqa: S105 - a file name, not a secret
 MAILBOX_FILE = "mailbox.sqlite3"
@@ -52,6 +54,7 @@ def local_ports(data_dir: Path) -> wiring.Ports:
         key_service=key_service,
         secret=lambda: app_secret(root),
         mailer=lambda: mailbox(root),
+        private_blobs=lambda: private_store(root),
     )
 
 
@@ -64,6 +67,11 @@ def install(data_dir: Path) -> None:
 def blob_store(data_dir: Path) -> FileBlobStore:
     """The store the handlers put images in: the server sends them with `path_of`."""
     return FileBlobStore(Path(data_dir) / BLOBS_DIR)
+
+
+def private_store(data_dir: Path) -> FilePrivateBlobs:
+    """Where supplements are kept; the front serves them at their signed links."""
+    return FilePrivateBlobs(Path(data_dir) / PRIVATE_DIR, app_secret(data_dir))
 
 
 def app_secret(data_dir: Path) -> bytes:

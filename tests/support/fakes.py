@@ -4,6 +4,7 @@ dict, keys generated in memory. The table is held to the contract suite, so they
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
@@ -33,6 +34,31 @@ class MemoryBlobs:
 
     def delete_public(self, key: str) -> None:
         self.objects.pop(key, None)
+
+
+class MemoryPrivateBlobs:
+    """Private documents in a dict; links are `memory://<key>?until=<epoch>` (tests open them)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.objects: dict[str, tuple[bytes, str]] = {}
+        self.clock = clock
+
+    def put_private(self, key: str, data: bytes, content_type: str) -> None:
+        self.objects[key] = (data, content_type)
+
+    def delete_private(self, key: str) -> None:
+        self.objects.pop(key, None)
+
+    def private_link(self, key: str, filename: str, lifetime: timedelta) -> str:
+        until = int((self.clock.now() + lifetime).timestamp())
+        return f"memory://{key}?until={until}&name={filename}"
+
+    def open(self, link: str) -> bytes:
+        key, _, rest = link.removeprefix("memory://").partition("?")
+        until = int(rest.split("&")[0].removeprefix("until="))
+        if self.clock.now().timestamp() >= until or key not in self.objects:
+            raise NotFound("expired or missing", field="link")
+        return self.objects[key][0]
 
 
 class MemoryKeys:
@@ -81,10 +107,13 @@ class FakePorts(Ports):
         self.table = MemoryTable()
         self.memory_blobs = MemoryBlobs()
         self.memory_keys = MemoryKeys()
+        clock = clock or FixedClock()
+        self.memory_private = MemoryPrivateBlobs(clock)
         super().__init__(
             table=lambda: self.table,
             blobs=lambda: self.memory_blobs,
             key_service=lambda: self.memory_keys,
             secret=lambda: b"app-secret-for-tests",
             clock=clock or FixedClock(),
+            private_blobs=lambda: self.memory_private,
         )

@@ -13,6 +13,7 @@ from typing import Any
 
 from badgehub.domain.urls import PublicUrls
 from badgehub.domain.verification.report import Check, Report, Summary, Verdict
+from badgehub.usecases.supplements import SupplementView
 from badgehub.web import pages
 from badgehub.web.cards import BackpackItem, BadgeCard
 from badgehub.web.pages import Page
@@ -337,6 +338,26 @@ def _backpack(items: list[BackpackItem], **kw: Any) -> Callable[[str], Page]:
     return render
 
 
+def a_supplement_view(statement: bool = True) -> SupplementView:
+    return SupplementView(
+        version=2,
+        attached_at=datetime(2026, 9, 15, tzinfo=UTC),
+        digest="sha384-" + "q" * 64,
+        size=412_345,
+        signed=True,
+        download_url=f"{BASE}/assertions/a1/supplement/download?v=2&for=anyone&exp=1&sig=s",
+        file_name="diploma-supplement-a1-v2.pdf",
+        statement_url=f"{BASE}/assertions/a1/supplement/statement" if statement else None,
+    )
+
+
+def _badge_with_supplement(lang: str) -> Page:
+    links = document_links(PublicUrls(base=BASE, assets=ASSETS), "a1")
+    return pages.report_page(
+        a_report("valid"), lang, VERIFY, ASSETS, links, "Ana Rossi", a_supplement_view()
+    )
+
+
 def _verdict(verdict: str) -> Callable[[str], Page]:
     return lambda lang: _badge_page(verdict, lang)
 
@@ -402,6 +423,16 @@ PAGES: dict[str, PeoplePage] = {
     "signin-confirm": PeoplePage("/signin/tok", _signin_confirm),
     "backpack": PeoplePage("/backpack", _backpack(a_full_backpack(), notice="saved")),
     "backpack-empty": PeoplePage("/backpack", _backpack([])),
+    "backpack-supplement": PeoplePage(
+        "/backpack",
+        _backpack(
+            [
+                an_item(1, "accepted", supplement=a_supplement_view(False)),
+                an_item(2, "accepted", supplement_visible=True, supplement=a_supplement_view()),
+            ]
+        ),
+    ),
+    "badge-with-supplement": PeoplePage("/assertions/a1", _badge_with_supplement),
     "accessibility": PeoplePage(
         "/accessibility", lambda lang: pages.accessibility_page(lang, VERIFY, ASSETS)
     ),

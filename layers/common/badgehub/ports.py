@@ -141,6 +141,20 @@ class SupplementReader(Protocol):
         ...
 
 
+class SupplementStore(SupplementReader, Protocol):
+    """The issuer's writes: each version and the events announcing it, in one transaction."""
+
+    def versions(self, assertion_id: str) -> list[Supplement]:
+        """Every version, oldest first."""
+
+    def attach(self, supplement: Supplement, events: Sequence[Event]) -> None:
+        """Stores a new version. `ConcurrentUpdate` if that version number was taken."""
+
+    def withdraw(self, supplement: Supplement, events: Sequence[Event]) -> None:
+        """Stores the version as withdrawn. `ConcurrentUpdate` if it was withdrawn or
+        superseded meanwhile."""
+
+
 class RecipientStore(Protocol):
     """Backpack entries and claim links; every change is version-checked (`ConcurrentUpdate`)."""
 
@@ -213,6 +227,18 @@ class BlobStore(Protocol):
 
     def delete_public(self, key: str) -> None:
         """Deleting a key that holds nothing is fine."""
+
+
+class PrivateBlobStore(Protocol):
+    """Documents only some may read (Diploma Supplements): encrypted, never public, read
+    through short-lived links. A failing store raises `ServiceUnavailable`."""
+
+    def put_private(self, key: str, data: bytes, content_type: str) -> None: ...
+    def delete_private(self, key: str) -> None:
+        """Deleting a key that holds nothing is fine."""
+
+    def private_link(self, key: str, filename: str, lifetime: timedelta) -> str:
+        """A URL that serves the blob as an attachment named `filename`, for `lifetime`."""
 
 
 class IdempotencyKeyTaken(Exception):

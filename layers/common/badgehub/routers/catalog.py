@@ -48,6 +48,21 @@ ROUTES: tuple[Route, ...] = (
         ("POST", "/v1/assertions/<assertion_id>/revoke"),
         ("POST", "/v1/assertions/<assertion_id>/resend"),
     ),
+    # The Diploma Supplement: the issuer's API, and its public (policy-checked) URLs.
+    *_routes(
+        ISSUE,
+        "issuer_api",
+        ("PUT", "/v1/assertions/<assertion_id>/supplement"),
+        ("GET", "/v1/assertions/<assertion_id>/supplement"),
+        ("DELETE", "/v1/assertions/<assertion_id>/supplement"),
+        ("GET", "/v1/assertions/<assertion_id>/supplement/versions"),
+    ),
+    *_routes(
+        VERIFY,
+        "supplements",
+        ("GET", "/assertions/<assertion_id>/supplement/download"),
+        ("GET", "/assertions/<assertion_id>/supplement/statement"),
+    ),
     *_routes(
         VERIFY,
         "public_documents",

@@ -7,9 +7,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ..domain.events import Event
 from ..domain.models import ApiKeyInput, AssertionInput, BadgeClassInput, IssuerInput, RevokeInput
+from ..domain.supplements import Supplement
 from ..domain.urls import PublicUrls
 from ..runtime import views, wiring
-from ..runtime.http import header, json_body, json_response, public_urls, query_int
+from ..runtime.http import header, json_body, json_response, public_urls, query_int, raw_body
 from ..runtime.observability import count, logger
 from ..runtime.settings import admin_settings
 from ..usecases import assertions, badges, issuers
@@ -156,3 +157,82 @@ def revoke_assertion(assertion_id: str) -> Response[str]:
     count("BadgesRevoked")
     entry = assertions.recipient_entry(assertion, wiring.ports())
     return json_response(200, views.assertion_view(assertion, badge, urls, entry))
+
+
+# The Diploma Supplement ----------------------------------------------------------------------
+
+
+def _supplement_view(found: Supplement, urls: PublicUrls, current: bool) -> dict[str, object]:
+    from ..usecases.supplements import statement_url
+
+    return {
+        "assertionId": found.assertion_id,
+        "version": found.version,
+        "digest": found.digest,
+        "size": found.size,
+        "mediaType": "application/pdf",
+        "attachedAt": found.attached_at.isoformat(),
+        "withdrawnAt": found.withdrawn_at.isoformat() if found.withdrawn_at else None,
+        "current": current,
+        "statement": found.statement,
+        "statementUrl": statement_url(urls, found.assertion_id),
+    }
+
+
+@router.put("/v1/assertions/<assertion_id>/supplement")
+def attach_supplement(assertion_id: str) -> Response[str]:
+    from ..domain.supplements import MAX_SUPPLEMENT_BYTES
+    from ..usecases import supplements
+
+    principal = caller()
+    urls = public_urls(router)
+    attached = supplements.attach(
+        principal,
+        assertion_id,
+        raw_body(router, MAX_SUPPLEMENT_BYTES),
+        header(router, "content-type"),
+        urls,
+        ports=wiring.ports(),
+    )
+    count("SupplementsAttached")
+    return json_response(
+        201 if attached.version == 1 else 200, _supplement_view(attached, urls, True)
+    )
+
+
+@router.get("/v1/assertions/<assertion_id>/supplement")
+def get_supplement(assertion_id: str) -> Response[str]:
+    """The current PDF, through a short-lived link (a PDF of 10 MiB cannot pass through
+    Lambda's 6 MB response): clients follow the 303."""
+    from ..usecases import supplements
+
+    version = router.current_event.get_query_string_value("version")
+    link = supplements.issuer_link(
+        caller(),
+        assertion_id,
+        query_int(router, "version", 0) if version is not None else None,
+        public_urls(router),
+        ports=wiring.ports(),
+    )
+    return Response(
+        303, "text/plain; charset=utf-8", "", {"Location": link, "Cache-Control": "no-store"}
+    )
+
+
+@router.get("/v1/assertions/<assertion_id>/supplement/versions")
+def supplement_versions(assertion_id: str) -> Response[str]:
+    from ..usecases import supplements
+
+    found = supplements.versions(caller(), assertion_id, ports=wiring.ports())
+    urls = public_urls(router)
+    latest = found[-1].version if found else 0
+    items = [_supplement_view(s, urls, s.version == latest and s.current) for s in found]
+    return json_response(200, {"items": items}, {"Cache-Control": "no-store"})
+
+
+@router.delete("/v1/assertions/<assertion_id>/supplement")
+def withdraw_supplement(assertion_id: str) -> Response[str]:
+    from ..usecases import supplements
+
+    withdrawn = supplements.withdraw(caller(), assertion_id, ports=wiring.ports())
+    return json_response(200, _supplement_view(withdrawn, public_urls(router), False))

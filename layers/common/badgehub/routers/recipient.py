@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from ..domain import tokens
 from ..domain.errors import DomainError, Forbidden, InvalidInput, Unauthenticated
 from ..domain.events import Event
-from ..domain.recipients import ClaimState, Session, Visibility
+from ..domain.recipients import ClaimState, Session, Viewer, Visibility
 from ..runtime import cookies, wiring
 from ..runtime.forms import parse_urlencoded
 from ..runtime.http import (
@@ -295,13 +295,19 @@ def _verifier() -> imports.Verifier:
 def _backpack_page(
     session: Session, notice: str | None = None, import_error: str | None = None, status: int = 200
 ) -> Response[str]:
+    from ..usecases.supplements import public_view
     from ..web import recipient_pages
     from ..web.cards import ImportedItem, backpack_item
 
     ports = wiring.ports()
     urls = public_urls(router)
     now = ports.clock.now()
-    items = [backpack_item(held, urls, now) for held in recipients.backpack(session, ports=ports)]
+    items = [
+        backpack_item(
+            held, urls, now, public_view(held.assertion.id, Viewer.OWNER, urls, ports=ports)
+        )
+        for held in recipients.backpack(session, ports=ports)
+    ]
     brought = [
         ImportedItem(
             import_id=shown.badge.id,
@@ -345,6 +351,9 @@ def _form_changes(form: dict[str, str]) -> Changes:
             if form.get("show_name")
             else None,
             claim=ClaimState(form["claim"]) if form.get("claim") else None,
+            supplement_visible={"on": True, "off": False}[form["supplement_visible"]]
+            if form.get("supplement_visible")
+            else None,
         )
     except (ValueError, KeyError) as exc:
         raise InvalidInput("that choice is not one of the options", field="body") from exc
@@ -404,13 +413,17 @@ class MeChanges(BaseModel):
     visibility: Visibility | None = None
     showName: bool | None = None  # noqa: N815 - the wire name
     claim: ClaimState | None = None
+    supplementVisible: bool | None = None  # noqa: N815 - the wire name
 
 
 def _me_view(held: Held) -> dict[str, Any]:
+    from ..usecases.supplements import public_view
     from ..web.cards import backpack_item
 
     urls = public_urls(router)
-    item = backpack_item(held, urls, wiring.ports().clock.now())
+    ports = wiring.ports()
+    shown = public_view(held.assertion.id, Viewer.OWNER, urls, ports=ports)
+    item = backpack_item(held, urls, ports.clock.now(), shown)
     return {
         "id": held.assertion.id,
         "badge": {"id": held.badge.id, "name": held.badge.name},
@@ -420,6 +433,17 @@ def _me_view(held: Held) -> dict[str, Any]:
         "claim": held.entry.claim.value,
         "visibility": held.entry.visibility.value,
         "showName": held.entry.show_name,
+        "supplementVisible": held.entry.supplement_visible,
+        "supplement": None
+        if shown is None
+        else {
+            "version": shown.version,
+            "attachedAt": shown.attached_at.isoformat(),
+            "digest": shown.digest,
+            "size": shown.size,
+            "signedByIssuer": shown.signed,
+            "download": shown.download_url,
+        },
         "verdict": item.verdict,
         "links": {
             "verify": item.card.verify_url,
@@ -445,6 +469,11 @@ def change_my_assertion(assertion_id: str) -> Response[str]:
     ports = wiring.ports()
     sessions.check_csrf(session, header(router, "x-csrf-token"), ports=ports)
     body = json_body(router, MeChanges)
-    changes = Changes(visibility=body.visibility, show_name=body.showName, claim=body.claim)
+    changes = Changes(
+        visibility=body.visibility,
+        show_name=body.showName,
+        claim=body.claim,
+        supplement_visible=body.supplementVisible,
+    )
     held = recipients.change(session, assertion_id, changes, ports=ports)
     return json_response(200, _me_view(held), {"Cache-Control": "no-store"})

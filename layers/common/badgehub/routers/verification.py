@@ -51,18 +51,22 @@ def verification_page(
     links: list[tuple[str, str]] | None = None,
     recipient_name: str | None = None,
 ) -> Response[str]:
+    from ..domain.recipients import Viewer
+    from ..usecases.supplements import own_assertion_id, public_view
     from ..web import pages
     from ..web.verify_views import page_report
 
     report = run_verification(subject, email)
-    base = public_urls(router).base
+    urls = public_urls(router)
+    ours = own_assertion_id(report, urls)
     page = pages.report_page(
         page_report(report),
         language(router),
-        base + "/verify",
+        urls.base + "/verify",
         image_origins(),
         links,
         recipient_name=recipient_name,
+        supplement=public_view(ours, Viewer.ANYONE, urls, ports=wiring.ports()) if ours else None,
     )
     return html_response(page)
 

@@ -104,12 +104,19 @@ def install_error_table(app: APIGatewayHttpResolver) -> None:
         return json_response(500, error_body("internal", "something went wrong on our side"))
 
 
-def raw_body(app: BaseRouter) -> bytes:
+JSON_MAX_BYTES = 2 * 1024 * 1024  # JSON bodies stay small where a function takes large files
+
+
+def raw_body(app: BaseRouter, limit: int | None = None) -> bytes:
+    """The body's bytes, refused (413) past `limit`, or past the function's cap by default."""
     event = app.current_event
     body = event.body or ""
+    cap = settings().max_body_bytes if limit is None else limit
+    if len(body) > cap * 4 // 3 + 4:  # refuse before decoding what cannot fit anyway
+        raise PayloadTooLarge(f"the body is over {cap} bytes", field="body")
     data = base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
-    if len(data) > settings().max_body_bytes:
-        raise PayloadTooLarge(f"the body is over {settings().max_body_bytes} bytes", field="body")
+    if len(data) > cap:
+        raise PayloadTooLarge(f"the body is over {cap} bytes", field="body")
     return data
 
 
@@ -119,7 +126,7 @@ def _refuse_constant(name: str) -> Any:
 
 def json_body(app: BaseRouter, model: type[M], *, optional: bool = False) -> M:
     """Strict JSON (no NaN/Infinity), an object at the top, then the pydantic model."""
-    data = raw_body(app)
+    data = raw_body(app, min(settings().max_body_bytes, JSON_MAX_BYTES))
     if not data.strip() and optional:
         return model()
     content_type = (app.current_event.headers.get("content-type") or JSON).split(";")[0].strip()

@@ -64,6 +64,18 @@ class VerifySettings(_FromEnvironment):
     verify_extra_ca_file: str = ""  # the local platform's CA, so it can fetch its own https URLs
 
 
+class SupplementSettings(_FromEnvironment):
+    """Where Diploma Supplements are kept: the private bucket and its KMS key."""
+
+    supplement_bucket: str = ""
+    supplement_key_id: str = ""
+
+
+@cache
+def supplement_settings() -> SupplementSettings:
+    return read_environment(SupplementSettings)
+
+
 class MailSettings(_FromEnvironment):
     mail_from: str = ""  # the SES identity mail is sent from, e.g. "Badges <badges@uni.example>"
     platform_name: str = "Open Badges"
@@ -97,5 +109,12 @@ def verify_settings() -> VerifySettings:
 
 
 def clear() -> None:
-    for cached in (settings, admin_settings, signing_settings, verify_settings, mail_settings):
+    for cached in (
+        settings,
+        admin_settings,
+        signing_settings,
+        verify_settings,
+        mail_settings,
+        supplement_settings,
+    ):
         cached.cache_clear()

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ..adapters.tables.recipients import TableRecipients, TableSessions
     from ..adapters.tables.statuslists import TableStatusLists
     from ..adapters.tables.supplements import TableSupplements
-    from ..ports import BlobStore, Clock, KeyService, Mailer
+    from ..ports import BlobStore, Clock, KeyService, Mailer, PrivateBlobStore
     from ..web.mail_renderer import TemplateMailRenderer
 
 
@@ -44,7 +44,9 @@ class Ports:
         secret: Callable[[], bytes],
         mailer: Callable[[], Mailer] | None = None,
         clock: Clock | None = None,
+        private_blobs: Callable[[], PrivateBlobStore] | None = None,
     ) -> None:
+        self._private_blobs = private_blobs or _no_private_blobs
         self._table = table
         self._blobs = blobs
         self._key_service = key_service
@@ -121,9 +123,17 @@ class Ports:
     def key_service(self) -> KeyService:
         return self._key_service()
 
+    @cached_property
+    def private_blobs(self) -> PrivateBlobStore:
+        return self._private_blobs()
+
 
 def _no_mailer() -> Mailer:
     raise RuntimeError("this function sends no e-mail")
+
+
+def _no_private_blobs() -> PrivateBlobStore:
+    raise RuntimeError("this function keeps no private documents")
 
 
 def aws_ports() -> Ports:
@@ -164,7 +174,21 @@ def aws_ports() -> Ports:
 
         return SesMailer(mail_settings().mail_from)
 
-    return Ports(table=table, blobs=blobs, key_service=key_service, secret=secret, mailer=mailer)
+    def private_blobs() -> PrivateBlobStore:
+        from ..adapters.s3_private import S3PrivateBlobs
+        from .settings import supplement_settings
+
+        config = supplement_settings()
+        return S3PrivateBlobs(config.supplement_bucket, config.supplement_key_id)
+
+    return Ports(
+        table=table,
+        blobs=blobs,
+        key_service=key_service,
+        secret=secret,
+        mailer=mailer,
+        private_blobs=private_blobs,
+    )
 
 
 _factory: Callable[[], Ports] = aws_ports

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Literal, Protocol
 
 from ..domain import events, tokens
-from ..domain.errors import ConcurrentUpdate, Forbidden, InvalidInput, NotFound
+from ..domain.errors import ConcurrentUpdate, Conflict, Forbidden, InvalidInput, NotFound
 from ..domain.models import Assertion, BadgeClass, Issuer
 from ..domain.recipients import (
     ClaimState,
@@ -27,6 +27,7 @@ from ..ports import (
     IssuerStore,
     RecipientStore,
     SessionStore,
+    SupplementReader,
 )
 from .sessions import Opened, new_session
 
@@ -47,6 +48,8 @@ class RecipientPorts(Protocol):
     def issuers(self) -> IssuerStore: ...
     @property
     def clock(self) -> Clock: ...
+    @property
+    def supplements(self) -> SupplementReader: ...
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,7 @@ class Changes:
     visibility: Visibility | None = None
     show_name: bool | None = None
     claim: ClaimState | None = None
+    supplement_visible: bool | None = None
 
 
 def owned(session: Session, assertion_id: str, *, ports: RecipientPorts) -> Held:
@@ -185,7 +189,9 @@ def change(session: Session, assertion_id: str, changes: Changes, *, ports: Reci
             update["visibility"] = changes.visibility
         if changes.show_name is not None:
             update["show_name"] = changes.show_name
-        announced = []
+        announced = _supplement_switch(entry, changes.supplement_visible, now, ports)
+        if announced:
+            update["supplement_visible"] = changes.supplement_visible
         if changes.claim is not None and changes.claim is not entry.claim:
             update.update(claim=changes.claim, claim_changed_at=now)
             accepted = changes.claim is ClaimState.ACCEPTED
@@ -200,6 +206,20 @@ def change(session: Session, assertion_id: str, changes: Changes, *, ports: Reci
             continue
         return Held(saved, held.assertion, held.badge, held.issuer)
     raise ConcurrentUpdate("the badge changed meanwhile; please try again")
+
+
+def _supplement_switch(
+    entry: RecipientEntry, wanted: bool | None, now: datetime, ports: RecipientPorts
+) -> list[events.Event]:
+    """`supplement.visible|hidden` when the switch really moves; on only with a supplement."""
+    if wanted is None or wanted == entry.supplement_visible:
+        return []
+    current = ports.supplements.current(entry.assertion_id)
+    if wanted and current is None:
+        raise Conflict("this badge has no Diploma Supplement to show", field="supplementVisible")
+    kind = events.EventType.SUPPLEMENT_VISIBLE if wanted else events.EventType.SUPPLEMENT_HIDDEN
+    version = current.version if current else 0
+    return [events.supplement_changed(kind, entry.issuer_id, entry.assertion_id, version, now)]
 
 
 class NamePorts(Protocol):

@@ -91,7 +91,9 @@ def report_page(
     image_origins: str,
     links: list[tuple[str, str]] | None = None,
     recipient_name: str | None = None,
+    supplement: Any = None,
 ) -> Page:
+    """`supplement`: the Diploma Supplement section's view, only when the policy allows it."""
     checks = [
         {**check, "title": i18n.check_title(str(check["name"]), lang)}
         for check in report.get("checks", [])
@@ -107,6 +109,7 @@ def report_page(
         links=links or [],
         verify_url=verify_url,
         recipient_name=recipient_name,
+        supplement=supplement,
     )
 
 

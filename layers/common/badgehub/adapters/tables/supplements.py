@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ...domain.events import Event
 from ...domain.supplements import Supplement
 from . import keyscheme
-from .core import Table
-from .records import load
+from .core import Absent, Check, Equals, Put, Table
+from .outbox import event_put
+from .records import item, load
 
 
 class TableSupplements:
-    """Implements `SupplementReader` (and the issuer's writes, which sit next to it)."""
+    """Implements `SupplementStore` (and so `SupplementReader`)."""
 
     def __init__(self, table: Table) -> None:
         self._table = table
@@ -26,3 +30,16 @@ class TableSupplements:
         if not versions or not versions[-1].current:
             return None
         return versions[-1]
+
+    def attach(self, supplement: Supplement, events: Sequence[Event]) -> None:
+        key = keyscheme.supplement(supplement.assertion_id, supplement.version)
+        put = Put(item(key, supplement, current=True), Absent())
+        self._table.transact([put, *[event_put(e) for e in events]])
+
+    def withdraw(self, supplement: Supplement, events: Sequence[Event]) -> None:
+        key = keyscheme.supplement(supplement.assertion_id, supplement.version)
+        put = Put(item(key, supplement, current=False), Equals("current", True))
+        newer = Check(
+            *keyscheme.supplement(supplement.assertion_id, supplement.version + 1), Absent()
+        )
+        self._table.transact([put, newer, *[event_put(e) for e in events]])
