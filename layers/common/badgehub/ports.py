@@ -96,6 +96,12 @@ class ApiKeyStore(Protocol):
 class BadgeStore(Protocol):
     def put_badge(self, badge: BadgeClass) -> None: ...
     def get_badge(self, badge_id: str) -> BadgeClass | None: ...
+    def list_badges(self, issuer_id: str) -> list[BadgeClass]:
+        """Oldest first."""
+
+    def awarded_counts(self, issuer_id: str, badge_id: str | None = None) -> dict[str, int]:
+        """Awarded and not revoked, per badge id (only `badge_id`'s when given); counters kept
+        by the issue and revoke transactions, never a scan of the assertions."""
 
 
 class AssertionStore(Protocol):
