@@ -185,6 +185,16 @@ class SessionStore(Protocol):
     def end_session(self, id_hash: str) -> None: ...
 
 
+class AnalyticsStore(Protocol):
+    """Earner analytics: counts per badge, day and surface; nothing about who looked."""
+
+    def add_view(self, assertion_id: str, day: str, surface: str) -> None:
+        """Adds one to the day's count for the surface (atomic; creates the day)."""
+
+    def recent_days(self, assertion_id: str, limit: int) -> list[tuple[str, dict[str, int]]]:
+        """The newest `limit` days with any count, newest first: (yyyy-mm-dd, counts)."""
+
+
 class RateLimiter(Protocol):
     def hit(self, scope: str, subject: str, window: int, limit: int) -> bool:
         """Counts one attempt in a fixed window; False once the window holds `limit`."""

@@ -14,9 +14,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from ..domain.errors import NotFound
 from ..domain.statuslist import TTL_MS
 from ..runtime import wiring
-from ..runtime.http import image_origins, json_response, public_urls
+from ..runtime.http import header, image_origins, json_response, public_urls
 from ..runtime.negotiation import language, negotiated, wants_html
-from ..usecases import public
+from ..usecases import analytics, public
+from ..usecases.analytics import Recording, Surface
 from ..usecases.public import PublicDocument
 
 if TYPE_CHECKING:
@@ -128,8 +129,19 @@ def assertion(assertion_id: str) -> Response[str]:
     if wants_html(router):
         from .verification import badge_page
 
-        return badge_page(assertion_id)
+        # Counted alongside the verification (it exists: the document was found), never waited on.
+        counting = count_view(assertion_id, "verification_view")
+        page = badge_page(assertion_id)
+        counting.settle()
+        return page
     return document_response(document)
+
+
+def count_view(assertion_id: str, surface: Surface) -> Recording:
+    """Earner analytics for one of our badges; see `usecases.analytics`."""
+    return analytics.record(
+        assertion_id, surface, header(router, "user-agent"), ports=wiring.ports()
+    )
 
 
 @router.get("/assertions/<assertion_id>/jws")
@@ -155,6 +167,7 @@ def download_response(version: str, assertion_id: str) -> Response[bytes]:
 
     fmt = router.current_event.get_query_string_value("format")
     download = downloads.baked_badge(assertion_id, Version(version), fmt, ports=wiring.ports())
+    count_view(assertion_id, "download").settle()
     headers = {
         "Content-Disposition": f'attachment; filename="{download.filename}"',
         "Cache-Control": "no-cache",  # revocation must stop downloads at once

@@ -26,7 +26,7 @@ from ..runtime.http import (
 )
 from ..runtime.negotiation import language
 from ..runtime.observability import logger
-from ..usecases import imports, recipients, sessions
+from ..usecases import analytics, imports, recipients, sessions
 from ..usecases.recipients import Changes, Held, LinkProblem
 
 if TYPE_CHECKING:
@@ -301,7 +301,10 @@ def _backpack_page(
     ports = wiring.ports()
     urls = public_urls(router)
     now = ports.clock.now()
-    items = [backpack_item(held, urls, now) for held in recipients.backpack(session, ports=ports)]
+    items = [
+        backpack_item(held, urls, now, analytics.summary(held.assertion.id, ports=ports))
+        for held in recipients.backpack(session, ports=ports)
+    ]
     brought = [
         ImportedItem(
             import_id=shown.badge.id,
@@ -426,6 +429,7 @@ def _me_view(held: Held) -> dict[str, Any]:
             "baked": item.download_png_url,
             "baked_credential": item.download_ob3_url,
         },
+        "analytics": analytics.summary(held.assertion.id, ports=wiring.ports()).to_json(),
     }
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ..domain.models import Assertion, BadgeClass, Issuer
 from ..domain.urls import PublicUrls
+from ..usecases.analytics import Summary as Analytics
 from ..usecases.recipients import Held
 
 
@@ -34,6 +35,7 @@ class BackpackItem:
     download_png_url: str  # OB 2.0 baked image (PNG or SVG, as the badge class image)
     download_ob3_url: str  # OB 3.0 baked image
     update_url: str  # where this badge's forms post
+    analytics: Analytics | None = None  # views and checks per day, for its recipient only
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,9 @@ def card_of(assertion: Assertion, badge: BadgeClass, issuer: Issuer, urls: Publi
     )
 
 
-def backpack_item(held: Held, urls: PublicUrls, now: datetime) -> BackpackItem:
+def backpack_item(
+    held: Held, urls: PublicUrls, now: datetime, analytics: Analytics | None = None
+) -> BackpackItem:
     return BackpackItem(
         card=card_of(held.assertion, held.badge, held.issuer, urls),
         assertion_id=held.assertion.id,
@@ -73,4 +77,5 @@ def backpack_item(held: Held, urls: PublicUrls, now: datetime) -> BackpackItem:
         download_png_url=urls.baked(held.assertion.id),
         download_ob3_url=urls.baked_credential(held.assertion.id),
         update_url=f"/backpack/{held.assertion.id}",
+        analytics=analytics,
     )
