@@ -250,6 +250,10 @@ OVERFLOW = """() => {
         if (['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)) continue;
         const display = getComputedStyle(el).display;
         if (display === 'inline' || display === 'contents' || display === 'none') continue;
+        // A data table's own scroll region, reachable by keyboard: WCAG 1.4.10 exempts tables.
+        const style = getComputedStyle(el);
+        if (['auto', 'scroll'].includes(style.overflowX) && el.getAttribute('role') === 'region'
+            && el.hasAttribute('tabindex') && el.querySelector('table')) continue;
         if (el.scrollWidth > el.clientWidth + 1) {
             spilled.push(el.tagName.toLowerCase() + ' "' +
                 el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 40) + '"');

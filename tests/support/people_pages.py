@@ -27,6 +27,7 @@ from badgehub.web.recipient_pages import (
 from badgehub.web.verify_views import document_links, page_report
 
 from .builders import png_bytes
+from .public_views import an_analytics_backpack, badge_class_page, issuer_page, public_not_found
 
 BASE = "https://badges.example"
 ASSETS = "https://assets.example"
@@ -436,4 +437,9 @@ PAGES: dict[str, PeoplePage] = {
     "accessibility": PeoplePage(
         "/accessibility", lambda lang: pages.accessibility_page(lang, VERIFY, ASSETS)
     ),
+    # Public issuer and badge class pages, and the backpack with earner analytics.
+    "issuer": PeoplePage("/issuers/i1", issuer_page),
+    "badge-class": PeoplePage("/badges/b1", badge_class_page),
+    "public-not-found": PeoplePage("/issuers/nope", public_not_found),
+    "backpack-analytics": PeoplePage("/backpack", _backpack(an_analytics_backpack())),
 }

@@ -95,6 +95,12 @@ class ApiKeyStore(Protocol):
 class BadgeStore(Protocol):
     def put_badge(self, badge: BadgeClass) -> None: ...
     def get_badge(self, badge_id: str) -> BadgeClass | None: ...
+    def list_badges(self, issuer_id: str) -> list[BadgeClass]:
+        """Oldest first."""
+
+    def awarded_counts(self, issuer_id: str, badge_id: str | None = None) -> dict[str, int]:
+        """Awarded and not revoked, per badge id (only `badge_id`'s when given); counters kept
+        by the issue and revoke transactions, never a scan of the assertions."""
 
 
 class AssertionStore(Protocol):
@@ -190,6 +196,16 @@ class SessionStore(Protocol):
     def get_session(self, id_hash: str) -> Session | None: ...
     def touch_session(self, session: Session) -> None: ...
     def end_session(self, id_hash: str) -> None: ...
+
+
+class AnalyticsStore(Protocol):
+    """Earner analytics: counts per badge, day and surface; nothing about who looked."""
+
+    def add_view(self, assertion_id: str, day: str, surface: str) -> None:
+        """Adds one to the day's count for the surface (atomic; creates the day)."""
+
+    def recent_days(self, assertion_id: str, limit: int) -> list[tuple[str, dict[str, int]]]:
+        """The newest `limit` days with any count, newest first: (yyyy-mm-dd, counts)."""
 
 
 class RateLimiter(Protocol):

@@ -5,16 +5,23 @@ A badge's own URL also serves the verification page to browsers (content negotia
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ..domain.errors import NotFound
 from ..domain.statuslist import TTL_MS
 from ..runtime import wiring
-from ..runtime.http import json_response, public_urls
-from ..runtime.negotiation import negotiated, wants_html
-from ..usecases import public
+from ..runtime.http import header, image_origins, json_response, public_urls
+from ..runtime.negotiation import language, negotiated, wants_html
+from ..usecases import analytics, public
+from ..usecases.analytics import Recording, Surface
 from ..usecases.public import PublicDocument
+
+if TYPE_CHECKING:
+    from ..web.pages import Page
 
 router = Router()
 
@@ -36,9 +43,31 @@ def health() -> Response[str]:
     return json_response(200, {"status": "ok"})
 
 
+def html_page(what: str, render: Callable[[str, str, str], Page]) -> Response[str]:
+    """A page for a browser, in its language; an unknown id is an HTML 404 in that language."""
+    from ..web import public_pages
+
+    lang = language(router)
+    verify_url = public_urls(router).base + "/verify"
+    try:
+        page, status = render(lang, verify_url, image_origins()), 200
+    except NotFound:
+        page, status = public_pages.not_found_page(lang, what, verify_url, image_origins()), 404
+    return Response(status, "text/html; charset=utf-8", page.html, page.headers)
+
+
 @router.get("/issuers/<issuer_id>")
 def issuer_profile(issuer_id: str) -> Response[str]:
+    """The Profile (JSON-LD) for software; the issuer's public page for a browser."""
     urls = public_urls(router)
+    if wants_html(router):
+        from ..web import public_pages
+
+        def render(lang: str, verify_url: str, origins: str) -> Page:
+            view = public.issuer_page(issuer_id, ports=wiring.ports(), urls=urls)
+            return public_pages.issuer_page(view, lang, urls, verify_url, origins)
+
+        return html_page("issuer", render)
     return document_response(public.issuer_document(issuer_id, ports=wiring.ports(), urls=urls))
 
 
@@ -80,7 +109,16 @@ def jwks(issuer_id: str) -> Response[str]:
 
 @router.get("/badges/<badge_id>")
 def badge_class(badge_id: str) -> Response[str]:
+    """The BadgeClass (JSON-LD) for software; its public page, with criteria, for a browser."""
     urls = public_urls(router)
+    if wants_html(router):
+        from ..web import public_pages
+
+        def render(lang: str, verify_url: str, origins: str) -> Page:
+            view = public.badge_page(badge_id, ports=wiring.ports())
+            return public_pages.badge_class_page(view, lang, urls, verify_url, origins)
+
+        return html_page("badge", render)
     return document_response(public.badge_document(badge_id, ports=wiring.ports(), urls=urls))
 
 
@@ -92,8 +130,19 @@ def assertion(assertion_id: str) -> Response[str]:
     if wants_html(router):
         from .verification import badge_page
 
-        return badge_page(assertion_id)
+        # Counted alongside the verification (it exists: the document was found), never waited on.
+        counting = count_view(assertion_id, "verification_view")
+        page = badge_page(assertion_id)
+        counting.settle()
+        return page
     return document_response(document)
+
+
+def count_view(assertion_id: str, surface: Surface) -> Recording:
+    """Earner analytics for one of our badges; see `usecases.analytics`."""
+    return analytics.record(
+        assertion_id, surface, header(router, "user-agent"), ports=wiring.ports()
+    )
 
 
 @router.get("/assertions/<assertion_id>/jws")
@@ -119,6 +168,7 @@ def download_response(version: str, assertion_id: str) -> Response[bytes]:
 
     fmt = router.current_event.get_query_string_value("format")
     download = downloads.baked_badge(assertion_id, Version(version), fmt, ports=wiring.ports())
+    count_view(assertion_id, "download").settle()
     headers = {
         "Content-Disposition": f'attachment; filename="{download.filename}"',
         "Cache-Control": "no-cache",  # revocation must stop downloads at once

@@ -26,7 +26,7 @@ from ..runtime.http import (
 )
 from ..runtime.negotiation import language
 from ..runtime.observability import logger
-from ..usecases import imports, recipients, sessions
+from ..usecases import analytics, imports, recipients, sessions
 from ..usecases.recipients import Changes, Held, LinkProblem
 
 if TYPE_CHECKING:
@@ -304,7 +304,11 @@ def _backpack_page(
     now = ports.clock.now()
     items = [
         backpack_item(
-            held, urls, now, public_view(held.assertion.id, Viewer.OWNER, urls, ports=ports)
+            held,
+            urls,
+            now,
+            supplement=public_view(held.assertion.id, Viewer.OWNER, urls, ports=ports),
+            analytics=analytics.summary(held.assertion.id, ports=ports),
         )
         for held in recipients.backpack(session, ports=ports)
     ]
@@ -450,6 +454,7 @@ def _me_view(held: Held) -> dict[str, Any]:
             "baked": item.download_png_url,
             "baked_credential": item.download_ob3_url,
         },
+        "analytics": analytics.summary(held.assertion.id, ports=wiring.ports()).to_json(),
     }
 
 

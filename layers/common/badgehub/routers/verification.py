@@ -135,4 +135,18 @@ def verify_api() -> Response[str]:
         body = json_body(router, VerifyRequest)
         email = body.recipient or email
         subject = subject_from_request(body)
-    return json_response(200, run_verification(subject, email).to_json())
+    report = run_verification(subject, email)
+    count_api_verification(report)
+    return json_response(200, report.to_json())
+
+
+def count_api_verification(report: Report) -> None:
+    """Earner analytics: a check by software of one of our own badges (signature good)."""
+    from ..usecases import analytics
+
+    ours = analytics.own_assertion(report, public_urls(router), ports=wiring.ports())
+    if ours is not None:
+        ports = wiring.ports()
+        analytics.record(
+            ours, "api_verification", header(router, "user-agent"), ports=ports
+        ).settle()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..adapters.http_fetcher import SafeHttpFetcher
     from ..adapters.tables import TableStores
+    from ..adapters.tables.analytics import TableAnalytics
     from ..adapters.tables.assertions import TableAssertions
     from ..adapters.tables.badges import TableApiKeys, TableBadges
     from ..adapters.tables.core import Table
@@ -106,6 +107,10 @@ class Ports:
     @property
     def supplements(self) -> TableSupplements:
         return self.stores.supplements
+
+    @property
+    def analytics(self) -> TableAnalytics:
+        return self.stores.analytics
 
     @property
     def rate_limits(self) -> TableSessions:

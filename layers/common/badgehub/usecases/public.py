@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from ..domain import ob2, ob3
 from ..domain.errors import NotFound
 from ..domain.keys import Algorithm, SigningKey, public_jwk
-from ..domain.models import Assertion
+from ..domain.models import Assertion, BadgeClass, Issuer
 from ..domain.urls import PublicUrls
 from ..ports import AssertionStore, BadgeStore, IssuerStore, KeyStore, StatusStore
 
@@ -152,3 +152,55 @@ def jwks_document(issuer_id: str, *, ports: DocumentPorts, urls: PublicUrls) -> 
         jwk["iss"] = did
         keys.append(jwk)
     return PublicDocument({"keys": keys}, media_type=JWK_SET, max_age=300)
+
+
+# The pages people see at the issuer's and the badge class's own URLs (browsers only).
+
+
+@dataclass(frozen=True)
+class AwardedBadge:
+    badge: BadgeClass
+    awarded: int  # issued and not revoked; never who to
+
+
+@dataclass(frozen=True)
+class IssuerPage:
+    issuer: Issuer
+    did: str
+    keys: list[SigningKey]  # every key ever used, oldest first: retired ones still verify
+    badges: list[AwardedBadge]
+
+
+@dataclass(frozen=True)
+class BadgePage:
+    badge: BadgeClass
+    issuer: Issuer
+    awarded: int
+
+
+def _awarded(counts: dict[str, int], badge_id: str) -> int:
+    # A badge revoked before its issue was counted (data older than the counters) must not
+    # show a negative number.
+    return max(0, counts.get(badge_id, 0))
+
+
+def issuer_page(issuer_id: str, *, ports: DocumentPorts, urls: PublicUrls) -> IssuerPage:
+    """Three reads (issuer and keys, its badges, their counters), however many were issued."""
+    issuer = ports.issuers.get_issuer(issuer_id)
+    if issuer is None:
+        raise NotFound("no issuer with this id", field="issuerId")
+    counts = ports.badges.awarded_counts(issuer_id)
+    badges = [AwardedBadge(b, _awarded(counts, b.id)) for b in ports.badges.list_badges(issuer_id)]
+    keys = sorted(ports.keys.list_keys(issuer_id), key=lambda k: k.created_at)
+    return IssuerPage(issuer, urls.did(issuer_id), keys, badges)
+
+
+def badge_page(badge_id: str, *, ports: DocumentPorts) -> BadgePage:
+    badge = ports.badges.get_badge(badge_id)
+    if badge is None:
+        raise NotFound("no badge with this id", field="badgeId")
+    issuer = ports.issuers.get_issuer(badge.issuer_id)
+    if issuer is None:
+        raise NotFound("no issuer with this id", field="issuerId")
+    counts = ports.badges.awarded_counts(badge.issuer_id, badge.id)
+    return BadgePage(badge, issuer, _awarded(counts, badge.id))

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ..domain.models import Assertion, BadgeClass, Issuer
 from ..domain.urls import PublicUrls
+from ..usecases.analytics import Summary as Analytics
 from ..usecases.recipients import Held
 from ..usecases.supplements import SupplementView
 
@@ -37,6 +38,7 @@ class BackpackItem:
     update_url: str  # where this badge's forms post
     supplement_visible: bool = False  # the graduate's switch
     supplement: SupplementView | None = None  # the current one, when the owner may see it
+    analytics: Analytics | None = None  # views and checks per day, for its recipient only
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,11 @@ def card_of(assertion: Assertion, badge: BadgeClass, issuer: Issuer, urls: Publi
 
 
 def backpack_item(
-    held: Held, urls: PublicUrls, now: datetime, supplement: SupplementView | None = None
+    held: Held,
+    urls: PublicUrls,
+    now: datetime,
+    supplement: SupplementView | None = None,
+    analytics: Analytics | None = None,
 ) -> BackpackItem:
     return BackpackItem(
         card=card_of(held.assertion, held.badge, held.issuer, urls),
@@ -80,4 +86,5 @@ def backpack_item(
         update_url=f"/backpack/{held.assertion.id}",
         supplement_visible=held.entry.supplement_visible,
         supplement=supplement,
+        analytics=analytics,
     )

@@ -56,7 +56,19 @@ def _helpers(lang: str) -> dict[str, Any]:
     def iso(moment: datetime) -> str:
         return moment.date().isoformat()
 
-    return {"fill": fill, "paragraphs": paragraphs, "date": date, "iso": iso, "symbols": SYMBOLS}
+    def short_day(day: str) -> str:
+        """ "1 Dec" / "1 dic" from yyyy-mm-dd: a narrow column on a phone."""
+        moment = datetime.fromisoformat(day)
+        return f"{moment.day} {i18n.MONTHS[lang][moment.month - 1][:3]}"
+
+    return {
+        "fill": fill,
+        "paragraphs": paragraphs,
+        "date": date,
+        "iso": iso,
+        "short_day": short_day,
+        "symbols": SYMBOLS,
+    }
 
 
 def claim_page(

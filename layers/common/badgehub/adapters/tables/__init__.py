@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .analytics import TableAnalytics
 from .assertions import TableAssertions
 from .badges import TableApiKeys, TableBadges
 from .core import Table
@@ -27,6 +28,7 @@ class TableStores:
     recipients: TableRecipients
     sessions: TableSessions
     supplements: TableSupplements
+    analytics: TableAnalytics
 
 
 def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
@@ -42,4 +44,5 @@ def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
         recipients=TableRecipients(table),
         sessions=TableSessions(table),
         supplements=TableSupplements(table),
+        analytics=TableAnalytics(table),
     )

@@ -10,7 +10,7 @@ from ...domain.models import Assertion
 from ...domain.recipients import RecipientEntry
 from ...ports import IdempotencyKeyTaken, IdempotencyRecord, Page, StatusList
 from . import keyscheme
-from .core import Absent, All, ConditionFailed, Equals, Exists, Item, Put, Table, Write
+from .core import Absent, Add, All, ConditionFailed, Equals, Exists, Item, Put, Table, Write
 from .cursors import Cursors
 from .outbox import event_put
 from .recipients import new_entry_put
@@ -18,6 +18,12 @@ from .records import item, load
 from .statuslists import versioned_status_put
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+
+
+def awarded_add(assertion: Assertion, delta: int) -> Add:
+    """The badge's awarded count moves with the assertion, in the same transaction."""
+    key = keyscheme.awarded(assertion.issuer_id, assertion.badge_id, assertion.id)
+    return Add(*key, (("awarded", delta),))
 
 
 def assertion_item(assertion: Assertion) -> Item:
@@ -59,6 +65,7 @@ class TableAssertions:
         writes += [event_put(event) for event in events]
         if entry is not None:
             writes.append(new_entry_put(entry))
+        writes.append(awarded_add(assertion, 1))
         try:
             self._table.transact(writes)
         except ConditionFailed as exc:
@@ -100,4 +107,5 @@ class TableAssertions:
         if status is not None:
             writes.append(versioned_status_put(status))
         writes += [event_put(event) for event in events]
+        writes.append(awarded_add(assertion, -1))
         self._table.transact(writes)

@@ -7,6 +7,13 @@ from . import keyscheme
 from .core import Absent, Table
 from .records import item, load
 
+BADGES_PER_ISSUER_PAGE = 200  # what one issuer page lists; more are left for a later page
+
+
+def _badge_id_of(sort_key: str) -> str:
+    """`AWARDED#<badge id>#<shard>` -> the badge id."""
+    return sort_key[len(keyscheme.AWARDED_PREFIX) :].rsplit("#", 1)[0]
+
 
 class TableBadges:
     """Implements `BadgeStore`."""
@@ -25,6 +32,26 @@ class TableBadges:
 
     def get_badge(self, badge_id: str) -> BadgeClass | None:
         return load(BadgeClass, self._table.get(*keyscheme.badge(badge_id)))
+
+    def list_badges(self, issuer_id: str) -> list[BadgeClass]:
+        """The issuer's badge classes, oldest first (one index query)."""
+        page = self._table.query(
+            keyscheme.badges_of_issuer(issuer_id),
+            prefix="BADGE#",
+            index="GSI1",
+            limit=BADGES_PER_ISSUER_PAGE,
+        )
+        return [b for b in (load(BadgeClass, i) for i in page.items) if b]
+
+    def awarded_counts(self, issuer_id: str, badge_id: str | None = None) -> dict[str, int]:
+        """Badges awarded and not revoked, per badge id: the counters the issue and revoke
+        transactions keep, summed over their shards (one query, whatever the number issued)."""
+        prefix = keyscheme.awarded_of_badge(badge_id) if badge_id else keyscheme.AWARDED_PREFIX
+        counts: dict[str, int] = {}
+        for shard in self._table.query(keyscheme.badges_of_issuer(issuer_id), prefix=prefix).items:
+            badge = _badge_id_of(str(shard["SK"]))
+            counts[badge] = counts.get(badge, 0) + int(shard.get("awarded", 0))
+        return counts
 
 
 class TableApiKeys:

@@ -6,6 +6,7 @@
 | signing key | ISSUER#<id> | KEY#<key id> | | |
 | status list | ISSUER#<id> | STATUSLIST#<n> | | |
 | revoked assertion | ISSUER#<id> | REVOKED#<assertion id> | | |
+| badges awarded (shard) | ISSUER#<id> | AWARDED#<badge id>#<shard> | | |
 | status index claim | STATUSINDEX#<issuer>#<n> | <index, 6 digits> | | |
 | API key | APIKEY#<key id> | APIKEY | | |
 | badge class | BADGE#<id> | BADGE | ISSUER#<issuer id> | BADGE#<created>#<id> |
@@ -20,6 +21,7 @@
 | session | SESSION#<session id hash> | SESSION | | |
 | rate-limit window | RATE#<scope>#<subject>#<window> | RATE | | |
 | imported badge | IMPORT#<id> | IMPORT | IMPORTS#<recipient key> | <imported>#<id> |
+| earner analytics day | ASSERTION#<id> | VIEWS#<yyyy-mm-dd> | | |
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ from __future__ import annotations
 import hashlib
 
 OUTBOX_SHARDS = 8  # pending events spread over a few index partitions: no hot key at graduation
+# A badge's awarded count is spread over a few items: issues running in parallel (a graduation)
+# would otherwise all write one item in their transactions, and DynamoDB cancels transactions
+# that meet on an item.
+AWARDED_SHARDS = 8
 
 
 def issuer(issuer_id: str) -> tuple[str, str]:
@@ -152,3 +158,24 @@ SUPPLEMENT_PREFIX = "SUPPLEMENT#"
 
 def supplement(assertion_id: str, version: int) -> tuple[str, str]:
     return f"ASSERTION#{assertion_id}", f"{SUPPLEMENT_PREFIX}{version:06d}"
+
+
+AWARDED_PREFIX = "AWARDED#"
+
+
+def awarded(issuer_id: str, badge_id: str, assertion_id: str) -> tuple[str, str]:
+    """The shard of the badge's awarded count this assertion is counted in."""
+    shard = hashlib.sha256(assertion_id.encode()).digest()[0] % AWARDED_SHARDS
+    return f"ISSUER#{issuer_id}", f"{AWARDED_PREFIX}{badge_id}#{shard}"
+
+
+def awarded_of_badge(badge_id: str) -> str:
+    """The sort-key prefix of one badge's shards (ids never hold `#`)."""
+    return f"{AWARDED_PREFIX}{badge_id}#"
+
+
+VIEWS_PREFIX = "VIEWS#"
+
+
+def views(assertion_id: str, day: str) -> tuple[str, str]:
+    return f"ASSERTION#{assertion_id}", f"{VIEWS_PREFIX}{day}"

@@ -108,6 +108,8 @@ class Summary:
     hosted_here: bool = False
     endorses: str | None = None
     """For an endorsement: what it vouches for (a profile, achievement or badge id)."""
+    credential_id: str | None = None
+    """The verified assertion's or credential's own id (earner analytics find ours by it)."""
 
     def to_json(self) -> Json:
         return {

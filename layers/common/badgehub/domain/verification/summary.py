@@ -70,6 +70,7 @@ def ob2_summary(
         revocation_reason=revocation_reason,
         format=badge_format,
         hosted_here=is_hosted_here([issuer_id, assertion_id], own_base_url),
+        credential_id=assertion_id,
     )
 
 
@@ -109,4 +110,5 @@ def ob3_summary(
         format=badge_format,
         hosted_here=is_hosted_here([issuer_id, credential_id], own_base_url),
         endorses=endorses,
+        credential_id=credential_id,
     )
