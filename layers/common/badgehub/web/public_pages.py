@@ -95,7 +95,7 @@ def issuer_page(
         website_host=urlsplit(website).hostname if website else None,
         did=view.did,
         did_document_url=urls.did_document(issuer.id),
-        jwks_url=urls.jwks(),
+        jwks_url=urls.jwks(issuer.id),
         revocations_url=urls.revocation_list(issuer.id),
         keys=[_key_row(key, urls, lang) for key in view.keys],
         badges=[
