@@ -13,6 +13,7 @@ from .outbox import TableOutbox
 from .recipients import TableRecipients, TableSessions
 from .statuslists import TableStatusLists
 from .supplements import TableSupplements
+from .webhooks import TableWebhooks
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class TableStores:
     recipients: TableRecipients
     sessions: TableSessions
     supplements: TableSupplements
+    webhooks: TableWebhooks
 
 
 def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
@@ -42,4 +44,5 @@ def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
         recipients=TableRecipients(table),
         sessions=TableSessions(table),
         supplements=TableSupplements(table),
+        webhooks=TableWebhooks(table),
     )

@@ -20,6 +20,8 @@
 | session | SESSION#<session id hash> | SESSION | | |
 | rate-limit window | RATE#<scope>#<subject>#<window> | RATE | | |
 | imported badge | IMPORT#<id> | IMPORT | IMPORTS#<recipient key> | <imported>#<id> |
+| webhook | WEBHOOK#<id> | WEBHOOK | WEBHOOKS#<issuer id> | <created>#<id> |
+| webhook delivery | WEBHOOK#<id> | DELIVERY#<delivery id, time-ordered> | | |
 """
 
 from __future__ import annotations
@@ -152,3 +154,22 @@ SUPPLEMENT_PREFIX = "SUPPLEMENT#"
 
 def supplement(assertion_id: str, version: int) -> tuple[str, str]:
     return f"ASSERTION#{assertion_id}", f"{SUPPLEMENT_PREFIX}{version:06d}"
+
+
+def webhook(webhook_id: str) -> tuple[str, str]:
+    return f"WEBHOOK#{webhook_id}", "WEBHOOK"
+
+
+def webhooks_of(issuer_id: str) -> str:
+    return f"WEBHOOKS#{issuer_id}"
+
+
+def webhook_in_issuer(created: str, webhook_id: str) -> str:
+    return f"{created}#{webhook_id}"
+
+
+DELIVERY_PREFIX = "DELIVERY#"
+
+
+def delivery(webhook_id: str, delivery_id: str) -> tuple[str, str]:
+    return f"WEBHOOK#{webhook_id}", f"{DELIVERY_PREFIX}{delivery_id}"
