@@ -3,6 +3,7 @@ delay, redirect)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -55,7 +56,8 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Location", receiver.location)
             self.send_header("Content-Length", str(len(receiver.answer)))
             self.end_headers()
-            self.wfile.write(receiver.answer)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(receiver.answer)  # a client may read only an excerpt
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

@@ -1,9 +1,9 @@
 """The event sender: every issuer-portal event to the event bus and to the issuer's webhooks.
 
 Two passes over the outbox, each one bounded run of `outbox_runs.each_pending`:
-1. fan-out (`Consumer.EVENTS`): the event goes to the bus, and one delivery per subscribed
-   webhook is written with its own outbox entry; then the event is settled. A failing bus puts
-   the event back with backoff; webhooks are not held up by it beyond that retry.
+1. fan-out (`Consumer.EVENTS`): one delivery per subscribed webhook is written with its own
+   outbox entry, the event goes to the bus, and the event is settled. A failing bus puts the
+   event back with backoff (only the bus is tried again: the deliveries exist already).
 2. deliveries (`Consumer.WEBHOOKS`): each delivery is claimed, signed and posted, and settled
    on a 2xx or retried with backoff (about 27 hours). An endpoint that failed in this run gets
    no more attempts in it (its other deliveries wait a minute, uncounted), so a dead or slow
@@ -140,17 +140,12 @@ def bus_event(event: Event) -> BusEvent:
 
 
 def fan_out(event: Event, *, ports: EventSenderPorts, run: Run) -> None:
+    """Deliveries first (idempotent: written once per webhook and event), then the bus: a
+    bus outage retries only the bus, and the webhooks never wait for it."""
     now = ports.clock.now()
     claimed = ports.outbox.claim(event, now, LEASE)
     if claimed is None:
         return  # another run has it
-    try:
-        ports.event_bus.publish(bus_event(claimed))
-    except EventBusError:
-        _retry_or_give_up(claimed, ports, now)
-        run.add("bus_retried")
-        return
-    run.add("published")
     body = body_of(claimed)
     deliveries = [
         (d, scheduling_event(d))
@@ -160,10 +155,17 @@ def fan_out(event: Event, *, ports: EventSenderPorts, run: Run) -> None:
             if webhook.wants(claimed.type.value)
         )
     ]
-    # An event already fanned out (a run that died before settling) makes no second copy.
+    # An event fanned out before (a bus retry, a run that died) makes no second copy.
     with contextlib.suppress(ConcurrentUpdate):
         ports.webhooks.add_deliveries(deliveries)
         run.add("queued", len(deliveries))
+    try:
+        ports.event_bus.publish(bus_event(claimed))
+    except EventBusError:
+        _retry_or_give_up(claimed, ports, now)
+        run.add("bus_retried")
+        return
+    run.add("published")
     with contextlib.suppress(ConcurrentUpdate):
         ports.outbox.settle(claimed)
 
