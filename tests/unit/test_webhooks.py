@@ -10,7 +10,7 @@ import pytest
 import standardwebhooks  # the spec authors' own implementation: an independent check
 
 from badgehub.domain import webhooks as hooks
-from badgehub.domain.errors import Conflict, InvalidInput, NotFound
+from badgehub.domain.errors import Conflict, InvalidInput, NotFound, TooManyRequests
 from badgehub.domain.events import EventType
 from badgehub.domain.models import AssertionInput, BadgeClassInput, IssuerInput, RevokeInput
 from badgehub.domain.urls import PublicUrls
@@ -411,3 +411,35 @@ def test_unknown_event_types_are_refused_by_name() -> None:
 def test_events_are_recorded_for_the_supplement_types_too() -> None:
     kinds = {EventType.SUPPLEMENT_ATTACHED, EventType.SUPPLEMENT_WITHDRAWN}
     assert kinds <= hooks.subscribable()
+
+
+def test_a_delivery_of_another_webhook_cannot_be_redelivered_through_ones_own(
+    ports: FakePorts,
+) -> None:
+    principal, _ = a_tenant(ports)
+    other, other_badge = a_tenant(ports, "Other College")
+    mine, _ = subscribe(ports, principal)
+    theirs, _ = subscribe(ports, other)
+    issue(ports, other, other_badge)
+    run(ports)
+    (their_delivery,) = webhooks.list_deliveries(other, theirs.id, 10, ports=ports)
+    with pytest.raises(NotFound):
+        webhooks.redeliver(principal, mine.id, their_delivery.id, ports=ports)
+    with pytest.raises(NotFound):
+        webhooks.redeliver(principal, theirs.id, their_delivery.id, ports=ports)
+    assert len(ports.sender.posts) == 1
+
+
+def test_redeliveries_are_limited_per_hour(ports: FakePorts, clock: FixedClock) -> None:
+    principal, badge_id = a_tenant(ports)
+    webhook, _ = subscribe(ports, principal)
+    issue(ports, principal, badge_id)
+    run(ports)
+    (delivery,) = webhooks.list_deliveries(principal, webhook.id, 10, ports=ports)
+    for _ in range(webhooks.REDELIVERIES_PER_HOUR):
+        webhooks.redeliver(principal, webhook.id, delivery.id, ports=ports)
+    with pytest.raises(TooManyRequests) as limited:
+        webhooks.redeliver(principal, webhook.id, delivery.id, ports=ports)
+    assert 0 < limited.value.retry_after <= 3600
+    later(clock, hours=1)
+    assert webhooks.redeliver(principal, webhook.id, delivery.id, ports=ports)

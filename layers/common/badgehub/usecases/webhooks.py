@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
-from ..domain.errors import Conflict, NotFound
+from ..domain.errors import Conflict, NotFound, TooManyRequests
 from ..domain.events import Event, EventType
 from ..domain.webhooks import (
     MAX_WEBHOOKS,
@@ -22,10 +22,11 @@ from ..domain.webhooks import (
     redelivery_id,
     seal,
 )
-from ..ports import Clock, WebhookStore
+from ..ports import Clock, RateLimiter, WebhookStore
 from .auth import Principal
 
 SECRETS_PURPOSE = "webhook-secrets"  # the name of a key derived from the platform secret
+REDELIVERIES_PER_HOUR = 100  # per webhook: enough to replay an outage, not to flood a receiver
 
 
 class WebhookPorts(Protocol):
@@ -33,6 +34,8 @@ class WebhookPorts(Protocol):
     def webhooks(self) -> WebhookStore: ...
     @property
     def clock(self) -> Clock: ...
+    @property
+    def rate_limits(self) -> RateLimiter: ...
     def secret_for(self, purpose: str) -> bytes: ...
 
 
@@ -105,6 +108,12 @@ def redeliver(
             "the webhook is disabled: nothing can be delivered to it", field="webhook_id"
         )
     now = ports.clock.now()
+    hour = int(now.timestamp()) // 3600 * 3600
+    if not ports.rate_limits.hit("redeliver", webhook.id, hour, REDELIVERIES_PER_HOUR):
+        raise TooManyRequests(
+            f"at most {REDELIVERIES_PER_HOUR} redeliveries an hour per webhook; try later",
+            retry_after=hour + 3600 - int(now.timestamp()),
+        )
     again = Delivery(
         id=redelivery_id(now),
         webhook_id=webhook.id,
