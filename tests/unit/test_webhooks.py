@@ -443,3 +443,23 @@ def test_redeliveries_are_limited_per_hour(ports: FakePorts, clock: FixedClock) 
     assert 0 < limited.value.retry_after <= 3600
     later(clock, hours=1)
     assert webhooks.redeliver(principal, webhook.id, delivery.id, ports=ports)
+
+
+def test_a_webhook_added_before_a_bus_retry_still_gets_the_event(
+    ports: FakePorts, clock: FixedClock
+) -> None:
+    principal, badge_id = a_tenant(ports)
+    first, _ = subscribe(ports, principal, url="https://one.example/h")
+    issue(ports, principal, badge_id)
+    ports.bus.failing = True
+    run(ports)
+    second, _ = subscribe(ports, principal, url="https://two.example/h")
+    ports.bus.failing = False
+    later(clock, seconds=5)
+    run(ports)
+    for webhook in (first, second):
+        assert len(webhooks.list_deliveries(principal, webhook.id, 10, ports=ports)) == 1
+    assert sorted(url for url, _, _ in ports.sender.posts) == [
+        "https://one.example/h",
+        "https://two.example/h",
+    ]

@@ -155,10 +155,12 @@ def fan_out(event: Event, *, ports: EventSenderPorts, run: Run) -> None:
             if webhook.wants(claimed.type.value)
         )
     ]
-    # An event fanned out before (a bus retry, a run that died) makes no second copy.
-    with contextlib.suppress(ConcurrentUpdate):
-        ports.webhooks.add_deliveries(deliveries)
-        run.add("queued", len(deliveries))
+    # An event fanned out before (a bus retry, a run that died) makes no second copy; each
+    # delivery on its own, so a webhook added since still gets its copy.
+    for delivery in deliveries:
+        with contextlib.suppress(ConcurrentUpdate):
+            ports.webhooks.add_deliveries([delivery])
+            run.add("queued")
     try:
         ports.event_bus.publish(bus_event(claimed))
     except EventBusError:
