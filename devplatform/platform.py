@@ -193,6 +193,9 @@ class LocalPlatform:
             "KMS_SIGN_DIGEST": "false",
         }
         env.update({k: v for k, v in deviations.items() if k in function.environment})
+        if os.environ.get("ALLOW_LOCAL_WEBHOOKS") == "1":
+            # Webhooks to receivers on this machine; template.yaml never sets it.
+            env["ALLOW_LOCAL_WEBHOOKS"] = "1"
         if "APP_SECRET_ARN" in function.environment:
             # Deployed, read from Secrets Manager at first use; here a secret kept under .local/.
             env["APP_SECRET"] = local_secret("app-secret")

@@ -1,4 +1,4 @@
-"""Creates every table, bucket and queue of a template with boto3 from its own properties.
+"""Creates a template's tables, buckets, queues and event buses with boto3 from its own properties.
 
 moto's CloudFormation drops TTL and key specs, so we never go through it. What the template says
 about a resource kind we do not create (log groups, secrets, the API itself) has no local effect.
@@ -158,7 +158,21 @@ def create_all(
     for props in template.resources("AWS::S3::BucketPolicy").values():
         _put_bucket_policy(s3, refs, props)
     _create_queues(client("sqs", region, endpoint_url), names, refs, template)
+    _create_event_buses(client("events", region, endpoint_url), names, refs, template)
     return refs
+
+
+def _create_event_buses(events: Any, names: LocalNames, refs: Refs, template: cfn.Template) -> None:
+    """Custom buses, named as the template names them (moto records what is put on them)."""
+    for logical_id, props in template.resources("AWS::Events::EventBus").items():
+        try:
+            name = str(refs.resolve(props["Name"]))
+        except (KeyError, Unresolvable):
+            name = names.ref(logical_id)
+        arn = events.create_event_bus(Name=name)["EventBusArn"]
+        refs.values[logical_id] = name  # Ref of a bus is its name
+        refs.attributes[(logical_id, "Arn")] = arn
+        refs.attributes[(logical_id, "Name")] = name
 
 
 def create_table(

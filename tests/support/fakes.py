@@ -12,7 +12,15 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from badgehub.domain.errors import NotFound
 from badgehub.domain.keys import Algorithm, SigningKey
-from badgehub.ports import Clock, CreatedKey, KeyServiceError
+from badgehub.ports import (
+    BusEvent,
+    Clock,
+    CreatedKey,
+    EventBusError,
+    FetchError,
+    KeyServiceError,
+    Posted,
+)
 from badgehub.runtime.wiring import Ports
 from tests.support.builders import FixedClock
 from tests.support.memory_table import MemoryTable
@@ -100,6 +108,37 @@ class MemoryKeys:
         self.keys.pop(key.provider_ref, None)
 
 
+class MemoryBus:
+    """The event bus in memory; `failing = True` makes it refuse, as an outage."""
+
+    def __init__(self) -> None:
+        self.events: list[BusEvent] = []
+        self.failing = False
+
+    def publish(self, event: BusEvent) -> None:
+        if self.failing:
+            raise EventBusError("the bus is down")
+        self.events.append(event)
+
+
+class RecordingSender:
+    """Webhook posts in memory: each answered with `status`, or failing with `failure`;
+    `answers` maps a URL to its own status."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, bytes, dict[str, str]]] = []
+        self.status = 204
+        self.failure: str | None = None
+        self.answers: dict[str, int | str] = {}
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> Posted:
+        self.posts.append((url, body, headers))
+        answer = self.answers.get(url, self.failure or self.status)
+        if isinstance(answer, str):
+            raise FetchError(answer)
+        return Posted(answer, b"ok")
+
+
 class FakePorts(Ports):
     """The production bundle over in-memory adapters; the parts stay reachable for asserts."""
 
@@ -109,10 +148,14 @@ class FakePorts(Ports):
         self.memory_keys = MemoryKeys()
         clock = clock or FixedClock()
         self.memory_private = MemoryPrivateBlobs(clock)
+        self.bus = MemoryBus()
+        self.sender = RecordingSender()
         super().__init__(
             table=lambda: self.table,
             blobs=lambda: self.memory_blobs,
             key_service=lambda: self.memory_keys,
+            event_bus=lambda: self.bus,
+            webhook_sender=lambda: self.sender,
             secret=lambda: b"app-secret-for-tests",
             clock=clock or FixedClock(),
             private_blobs=lambda: self.memory_private,

@@ -24,6 +24,7 @@ from .domain.recipients import (
     SigninRequest,
 )
 from .domain.supplements import Supplement
+from .domain.webhooks import Delivery, Webhook
 
 __all__ = ["ConcurrentUpdate"]
 
@@ -310,3 +311,52 @@ class FetchError(Exception):
 class Fetcher(Protocol):
     def fetch(self, url: str) -> Fetched:
         """GET `url`; raises FetchError when it cannot be fetched (safely)."""
+
+
+class WebhookStore(Protocol):
+    """Issuers' webhooks and their deliveries; changes are version-checked (`ConcurrentUpdate`)."""
+
+    def create_webhook(self, webhook: Webhook) -> None: ...
+    def get_webhook(self, webhook_id: str) -> Webhook | None: ...
+    def list_webhooks(self, issuer_id: str) -> list[Webhook]: ...
+    def save_webhook(self, webhook: Webhook) -> Webhook: ...
+    def delete_webhook(self, webhook: Webhook) -> None: ...
+    def add_deliveries(self, deliveries: Sequence[tuple[Delivery, Event]]) -> None:
+        """Each delivery and the outbox event that schedules it, all or nothing; raises
+        `ConcurrentUpdate` when one of them was written before."""
+
+    def get_delivery(self, webhook_id: str, delivery_id: str) -> Delivery | None: ...
+    def save_delivery(self, delivery: Delivery) -> Delivery: ...
+    def list_deliveries(self, webhook_id: str, limit: int) -> list[Delivery]:
+        """Newest first."""
+
+
+@dataclass(frozen=True)
+class BusEvent:
+    """One event for the event bus: `source`, `detail-type` and the JSON `detail`."""
+
+    detail_type: str
+    detail: str
+    time: datetime
+
+
+class EventBus(Protocol):
+    def publish(self, event: BusEvent) -> None:
+        """Raises `EventBusError` when the bus did not take it."""
+
+
+class EventBusError(Exception):
+    """The bus refused or failed; the outbox keeps the event and tries again later."""
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A receiver's answer to a webhook: its status and the first bytes of its body."""
+
+    status: int
+    excerpt: bytes
+
+
+class WebhookSender(Protocol):
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> Posted:
+        """POST once, following no redirect; raises `FetchError` when it cannot be (safely)."""

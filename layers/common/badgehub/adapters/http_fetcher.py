@@ -9,15 +9,19 @@ import ssl
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urljoin, urlsplit
 
-from ..ports import Fetched, FetchError
+from ..ports import Fetched, FetchError, Posted
 
 ACCEPT = (
     "application/ld+json, application/vc+ld+json;q=0.95, application/json;q=0.9, "
     "application/vc+jwt;q=0.8, text/plain;q=0.5, image/png;q=0.4, image/svg+xml;q=0.4, */*;q=0.1"
 )
 USER_AGENT = "badgehub-verifier/1.0"
+WEBHOOK_USER_AGENT = "badgehub-webhooks/1.0"
+EXCERPT_BYTES = 512  # of a webhook receiver's answer: enough to say why it refused
 MAX_REDIRECTS = 3
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CACHEABLE = frozenset({200, 404, 410})
@@ -79,7 +83,7 @@ class SafeHttpFetcher:
         scheme, host, port, target = self._target(url)
         address = self._address(host, port)
         connection = self._connection(scheme, host, port, address, deadline)
-        try:
+        with _failures(), _closing(connection):
             connection.request(
                 "GET",
                 target,
@@ -95,14 +99,28 @@ class SafeHttpFetcher:
             body = self._read(response, deadline)
             content_type = response.getheader("Content-Type", "") or ""
             return Fetched(response.status, content_type, body, url), None
-        except TimeoutError:
-            raise FetchError("the server took too long to answer") from None
-        except ssl.SSLError:
-            raise FetchError("its secure connection could not be verified") from None
-        except (OSError, http.client.HTTPException):
-            raise FetchError("the connection failed") from None
-        finally:
-            connection.close()
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> Posted:
+        """POST once to a checked address (webhooks); a redirect is an answer like any other,
+        never followed. Reads at most EXCERPT_BYTES of the answer."""
+        deadline = time.monotonic() + self.timeout
+        scheme, host, port, target = self._target(url)
+        address = self._address(host, port)
+        connection = self._connection(scheme, host, port, address, deadline)
+        with _failures(), _closing(connection):
+            connection.request(
+                "POST",
+                target,
+                body=body,
+                headers={
+                    **headers,
+                    "User-Agent": WEBHOOK_USER_AGENT,
+                    "Accept-Encoding": "identity",
+                },
+            )
+            response = connection.getresponse()
+            excerpt = response.read(EXCERPT_BYTES)
+            return Posted(response.status, excerpt)
 
     def _target(self, url: str) -> tuple[str, str, int, str]:
         """(scheme, host, port, path?query) for an address we may fetch at all."""
@@ -192,6 +210,27 @@ class SafeHttpFetcher:
             self._cache.move_to_end(url)
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
+
+
+@contextmanager
+def _failures() -> Iterator[None]:
+    """Transport failures as the plain phrases a report or a delivery log shows."""
+    try:
+        yield
+    except TimeoutError:
+        raise FetchError("the server took too long to answer") from None
+    except ssl.SSLError:
+        raise FetchError("its secure connection could not be verified") from None
+    except (OSError, http.client.HTTPException):
+        raise FetchError("the connection failed") from None
+
+
+@contextmanager
+def _closing(connection: http.client.HTTPConnection) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        connection.close()
 
 
 def _public(address: str) -> bool:

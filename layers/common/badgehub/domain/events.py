@@ -33,6 +33,8 @@ class EventType(StrEnum):
     NOTICE_SUPPLEMENT = "notice.supplement"  # one per supplement version
     NOTICE_UNCLAIMED = "notice.unclaimed"  # due 7 and 30 days after issue
     NOTICE_EXPIRING = "notice.expiring"  # due 30 days before the badge expires
+    # Work for the webhook sender: one issuer endpoint's copy of one event, retried on its own.
+    WEBHOOK_DELIVERY = "webhook.delivery"
 
 
 MAIL_EVENTS = frozenset({EventType.MAIL_BADGE, EventType.MAIL_SIGNIN})
@@ -47,6 +49,7 @@ class Consumer(StrEnum):
     MAILER = "mailer"
     NOTIFIER = "notifier"  # the scheduled notify job
     EVENTS = "events"  # issuer portals' webhooks and the event bus
+    WEBHOOKS = "webhooks"  # each webhook delivery, so one failing endpoint holds up no other
 
 
 def consumer_of(kind: EventType) -> Consumer:
@@ -54,6 +57,8 @@ def consumer_of(kind: EventType) -> Consumer:
         return Consumer.MAILER
     if kind in NOTICE_EVENTS:
         return Consumer.NOTIFIER
+    if kind is EventType.WEBHOOK_DELIVERY:
+        return Consumer.WEBHOOKS
     return Consumer.EVENTS
 
 

@@ -64,6 +64,16 @@ ROUTES: tuple[Route, ...] = (
         ("GET", "/assertions/<assertion_id>/supplement/statement"),
     ),
     *_routes(
+        ISSUE,
+        "webhooks",
+        ("POST", "/v1/issuers/<issuer_id>/webhooks"),
+        ("GET", "/v1/issuers/<issuer_id>/webhooks"),
+        ("GET", "/v1/webhooks/<webhook_id>"),
+        ("DELETE", "/v1/webhooks/<webhook_id>"),
+        ("GET", "/v1/webhooks/<webhook_id>/deliveries"),
+        ("POST", "/v1/webhooks/<webhook_id>/deliveries/<delivery_id>/redeliver"),
+    ),
+    *_routes(
         VERIFY,
         "public_documents",
         ("GET", "/health"),

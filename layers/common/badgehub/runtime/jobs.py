@@ -32,3 +32,28 @@ def send_pending_mail(remaining_ms: int) -> dict[str, Any]:
             count(f"Mail{name[0].upper()}{name[1:]}", value)
     logger.info("mail run", extra=summary)
     return summary
+
+
+def send_events(remaining_ms: int) -> dict[str, Any]:
+    """Issuer-portal events to the bus and to webhooks, within the time Lambda leaves us."""
+    from ..usecases import event_sender
+
+    budget = max(timedelta(milliseconds=remaining_ms) - SAFETY, timedelta(seconds=1))
+    run = event_sender.send_pending(ports=wiring.ports(), budget=budget)
+    summary = {
+        "published": run.published,
+        "busRetried": run.bus_retried,
+        "queued": run.queued,
+        "delivered": run.delivered,
+        "retried": run.retried,
+        "failed": run.failed,
+        "cancelled": run.cancelled,
+        "deferred": run.deferred,
+        "disabled": run.disabled,
+        "errors": run.errors,
+    }
+    for name, value in summary.items():
+        if value:
+            count(f"Events{name[0].upper()}{name[1:]}", value)
+    logger.info("events run", extra=summary)
+    return summary

@@ -81,6 +81,17 @@ class MailSettings(_FromEnvironment):
     platform_name: str = "Open Badges"
 
 
+class WebhookSettings(_FromEnvironment):
+    event_bus_name: str = ""  # the EventBridge bus issuer-portal events go to
+    # Lets webhooks target http(s)://127.0.0.1: the local platform only, never template.yaml.
+    allow_local_webhooks: bool = False
+
+
+@cache
+def webhook_settings() -> WebhookSettings:
+    return read_environment(WebhookSettings)
+
+
 @cache
 def mail_settings() -> MailSettings:
     return read_environment(MailSettings)
@@ -116,5 +127,6 @@ def clear() -> None:
         verify_settings,
         mail_settings,
         supplement_settings,
+        webhook_settings,
     ):
         cached.cache_clear()

@@ -24,7 +24,16 @@ if TYPE_CHECKING:
     from ..adapters.tables.recipients import TableRecipients, TableSessions
     from ..adapters.tables.statuslists import TableStatusLists
     from ..adapters.tables.supplements import TableSupplements
-    from ..ports import BlobStore, Clock, KeyService, Mailer, PrivateBlobStore
+    from ..adapters.tables.webhooks import TableWebhooks
+    from ..ports import (
+        BlobStore,
+        Clock,
+        EventBus,
+        KeyService,
+        Mailer,
+        PrivateBlobStore,
+        WebhookSender,
+    )
     from ..web.mail_renderer import TemplateMailRenderer
 
 
@@ -46,6 +55,8 @@ class Ports:
         mailer: Callable[[], Mailer] | None = None,
         clock: Clock | None = None,
         private_blobs: Callable[[], PrivateBlobStore] | None = None,
+        event_bus: Callable[[], EventBus] | None = None,
+        webhook_sender: Callable[[], WebhookSender] | None = None,
     ) -> None:
         self._private_blobs = private_blobs or _no_private_blobs
         self._table = table
@@ -53,6 +64,8 @@ class Ports:
         self._key_service = key_service
         self._secret = secret
         self._mailer = mailer or _no_mailer
+        self._event_bus = event_bus or aws_event_bus
+        self._webhook_sender = webhook_sender or safe_webhook_sender
         self.clock: Clock = clock or SystemClock()
 
     @cached_property
@@ -116,6 +129,18 @@ class Ports:
     def rate_limits(self) -> TableSessions:
         return self.stores.sessions
 
+    @property
+    def webhooks(self) -> TableWebhooks:
+        return self.stores.webhooks
+
+    @cached_property
+    def event_bus(self) -> EventBus:
+        return self._event_bus()
+
+    @cached_property
+    def webhook_sender(self) -> WebhookSender:
+        return self._webhook_sender()
+
     @cached_property
     def mailer(self) -> Mailer:
         return self._mailer()
@@ -139,6 +164,30 @@ def _no_mailer() -> Mailer:
 
 def _no_private_blobs() -> PrivateBlobStore:
     raise RuntimeError("this function keeps no private documents")
+
+
+def aws_event_bus() -> EventBus:
+    """The platform's EventBridge bus (EVENT_BUS_NAME): the same locally, on moto."""
+    from ..adapters.eventbridge import EventBridgeBus
+    from .settings import webhook_settings
+
+    return EventBridgeBus(webhook_settings().event_bus_name)
+
+
+def safe_webhook_sender() -> WebhookSender:
+    """The verifier's SSRF guard, posting: https to public addresses only, no redirects, 5 s.
+    With ALLOW_LOCAL_WEBHOOKS (the local platform only) also http(s)://127.0.0.1."""
+    from ..adapters.http_fetcher import SafeHttpFetcher
+    from .settings import verify_settings, webhook_settings
+
+    local = {"127.0.0.1"} if webhook_settings().allow_local_webhooks else set()
+    return SafeHttpFetcher(
+        allow_http_hosts=local,
+        extra_ca_file=verify_settings().verify_extra_ca_file or None,
+        timeout=5.0,
+        cache_size=0,
+        allowed_private_hosts=local,
+    )
 
 
 def aws_ports() -> Ports:

@@ -31,6 +31,7 @@ from ..ports import (
     RecipientStore,
     SessionStore,
 )
+from .outbox_runs import each_pending
 from .recipients import Held, claim_link
 from .sessions import signin_link
 
@@ -97,14 +98,14 @@ def deliver_pending(
     """One bounded run: at most `limit` e-mails or `budget` of time, oldest due first; the
     next run resumes with whatever is left."""
     run = Run()
-    started = ports.clock.now()
-    for event in ports.outbox.pending(Consumer.MAILER, started, limit):
-        if ports.clock.now() - started > budget:
-            break
-        try:
-            deliver(event, urls, renderer, ports=ports, run=run)
-        except DomainError:
-            run.errors += 1  # one failing e-mail never holds up the others
+    run.errors = each_pending(
+        Consumer.MAILER,
+        lambda event: deliver(event, urls, renderer, ports=ports, run=run),
+        outbox=ports.outbox,
+        clock=ports.clock,
+        limit=limit,
+        budget=budget,
+    )
     return run
 
 

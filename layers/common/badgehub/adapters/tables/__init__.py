@@ -14,6 +14,7 @@ from .outbox import TableOutbox
 from .recipients import TableRecipients, TableSessions
 from .statuslists import TableStatusLists
 from .supplements import TableSupplements
+from .webhooks import TableWebhooks
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class TableStores:
     sessions: TableSessions
     supplements: TableSupplements
     analytics: TableAnalytics
+    webhooks: TableWebhooks
 
 
 def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
@@ -45,4 +47,5 @@ def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
         sessions=TableSessions(table),
         supplements=TableSupplements(table),
         analytics=TableAnalytics(table),
+        webhooks=TableWebhooks(table),
     )

@@ -22,6 +22,8 @@
 | rate-limit window | RATE#<scope>#<subject>#<window> | RATE | | |
 | imported badge | IMPORT#<id> | IMPORT | IMPORTS#<recipient key> | <imported>#<id> |
 | earner analytics day | ASSERTION#<id> | VIEWS#<yyyy-mm-dd> | | |
+| webhook | WEBHOOK#<id> | WEBHOOK | WEBHOOKS#<issuer id> | <created>#<id> |
+| webhook delivery | WEBHOOK#<id> | DELIVERY#<delivery id, time-ordered> | | |
 """
 
 from __future__ import annotations
@@ -179,3 +181,22 @@ VIEWS_PREFIX = "VIEWS#"
 
 def views(assertion_id: str, day: str) -> tuple[str, str]:
     return f"ASSERTION#{assertion_id}", f"{VIEWS_PREFIX}{day}"
+
+
+def webhook(webhook_id: str) -> tuple[str, str]:
+    return f"WEBHOOK#{webhook_id}", "WEBHOOK"
+
+
+def webhooks_of(issuer_id: str) -> str:
+    return f"WEBHOOKS#{issuer_id}"
+
+
+def webhook_in_issuer(created: str, webhook_id: str) -> str:
+    return f"{created}#{webhook_id}"
+
+
+DELIVERY_PREFIX = "DELIVERY#"
+
+
+def delivery(webhook_id: str, delivery_id: str) -> tuple[str, str]:
+    return f"WEBHOOK#{webhook_id}", f"{DELIVERY_PREFIX}{delivery_id}"
