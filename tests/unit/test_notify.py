@@ -429,6 +429,21 @@ def test_a_store_failing_for_one_notice_holds_up_no_other_and_it_goes_later(
     assert len(ports.mailbox.sent) == 3
 
 
+def test_a_table_that_cannot_list_what_is_due_ends_the_run_with_an_error_counted(
+    ports: NoticeFakes, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _supplements_for(ports, tenant, 2)
+    listing = ports.outbox.pending
+
+    def down(*_: object) -> list[Event]:
+        raise ServiceUnavailable("the table is unavailable")
+
+    monkeypatch.setattr(ports.outbox, "pending", down)
+    assert run(ports).errors == 1
+    monkeypatch.setattr(ports.outbox, "pending", listing)
+    assert run(ports).sent == 2
+
+
 def test_a_settle_that_fails_once_after_sending_does_not_send_again(
     ports: NoticeFakes, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -80,7 +80,12 @@ def run_pending(
     """One bounded run: at most `limit` events or `budget` of time, oldest due first."""
     run = Run()
     started = ports.clock.now()
-    for event in ports.outbox.pending(consumer, started, limit):
+    try:
+        due = ports.outbox.pending(consumer, started, limit)
+    except DomainError:
+        run.errors += 1  # the table failed: this run does nothing, the next one starts over
+        return run
+    for event in due:
         if ports.clock.now() - started > budget:
             break
         try:
