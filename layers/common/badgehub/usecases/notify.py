@@ -40,7 +40,7 @@ BACKOFF = (
     timedelta(hours=6),
     timedelta(hours=12),
     timedelta(hours=24),
-)  # then it gives up: about two days of trying
+)  # one retry after each, then it gives up: about two days of trying
 RETRIES = Retries(lease=LEASE, backoff=BACKOFF)
 
 

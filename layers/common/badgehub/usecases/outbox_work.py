@@ -131,7 +131,7 @@ def settle(event: Event, outbox: Outbox) -> None:
 
 
 def _refused(event: Event, work: Work, retries: Retries, outbox: Outbox, now: datetime) -> str:
-    final = event.attempts + 1 >= len(retries.backoff)
+    final = event.attempts >= len(retries.backoff)  # each step was waited out once
     if final:
         settle(event, outbox)
     else:

@@ -36,8 +36,12 @@ def supplement_notice(
         badge,
         platform_name,
         subject_key=f"notice.supplement.subject.{kind}",
-        lines=[f"notice.supplement.intro.{kind}", "notice.supplement.what"],
-        after=["notice.supplement.private", "notice.signin_first"],
+        lines=[
+            f"notice.supplement.intro.{kind}",
+            "notice.supplement.what",
+            "notice.supplement.private",
+        ],
+        after=["notice.signin_first"],
         button="notice.backpack_button",
         url=backpack_url,
     )
