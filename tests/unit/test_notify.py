@@ -489,3 +489,12 @@ def test_hostile_badge_names_stay_text_in_every_notice(name: str) -> None:
         assert "\u202e" not in mail.html + mail.text + mail.subject
     if "<script>" in name:
         assert "&lt;script&gt;" in ports.mailbox.sent[0].html
+
+
+def test_the_backpack_card_carries_the_anchor_the_notices_link_to() -> None:
+    from tests.unit.test_recipient_pages import an_item, the_backpack
+
+    page = the_backpack("en", [an_item(1, "pending"), an_item(2, "accepted")])
+    for n in (1, 2):
+        anchor = notify.backpack_link(URLS, f"a{n}").split("#", 1)[1]
+        assert page.html.count(f'id="{anchor}"') == 1
