@@ -444,6 +444,23 @@ def test_a_table_that_cannot_list_what_is_due_ends_the_run_with_an_error_counted
     assert run(ports).sent == 2
 
 
+def test_a_listing_that_fails_once_is_read_again(
+    ports: NoticeFakes, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _supplements_for(ports, tenant, 2)
+    listing = ports.outbox.pending
+    failures = {"left": 1}
+
+    def flaky(*args: object) -> list[Event]:
+        if failures["left"]:
+            failures["left"] -= 1
+            raise ServiceUnavailable("the table is unavailable")
+        return listing(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ports.outbox, "pending", flaky)
+    assert run(ports).sent == 2
+
+
 def test_a_settle_that_fails_once_after_sending_does_not_send_again(
     ports: NoticeFakes, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -24,6 +24,7 @@ from ..ports import Clock, MailerError, Outbox
 
 Outcome = Literal["sent", "skipped"]
 SETTLE_TRIES = 5  # a settle that keeps failing risks a second e-mail: try hard
+LIST_TRIES = 3
 
 
 class Work(Protocol):
@@ -80,10 +81,9 @@ def run_pending(
     """One bounded run: at most `limit` events or `budget` of time, oldest due first."""
     run = Run()
     started = ports.clock.now()
-    try:
-        due = ports.outbox.pending(consumer, started, limit)
-    except DomainError:
-        run.errors += 1  # the table failed: this run does nothing, the next one starts over
+    due = _due(consumer, ports, started, limit)
+    if due is None:
+        run.errors += 1  # the table kept failing: this run does nothing, the next one starts over
         return run
     for event in due:
         if ports.clock.now() - started > budget:
@@ -93,6 +93,17 @@ def run_pending(
         except DomainError:
             run.errors += 1  # one failing event never holds up the others
     return run
+
+
+def _due(consumer: Consumer, ports: OutboxPorts, now: datetime, limit: int) -> list[Event] | None:
+    """What is due, read again if the table fails (the listing is several queries, one per
+    shard: one failing should not cost the whole run)."""
+    for _ in range(LIST_TRIES):
+        try:
+            return ports.outbox.pending(consumer, now, limit)
+        except DomainError:
+            continue
+    return None
 
 
 def process(
