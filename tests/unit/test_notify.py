@@ -115,6 +115,21 @@ def test_a_badge_without_expiry_gets_no_expiry_notice(ports: NoticeFakes, tenant
     assert {e.type for e in pending(ports)} == {EventType.NOTICE_UNCLAIMED}
 
 
+def test_a_notice_cannot_be_written_twice(ports: NoticeFakes, tenant: Tenant) -> None:
+    from badgehub.adapters.tables.core import ConditionFailed
+    from badgehub.adapters.tables.outbox import event_put
+    from badgehub.domain import events
+
+    assertion = tenant.issue()
+    again = events.notice_unclaimed(tenant.issuer_id, assertion.id, 7, FIXED_NOW)
+    with pytest.raises(ConditionFailed):
+        ports.table.transact([event_put(again)])
+    attach_supplement(ports.table, tenant.issuer_id, assertion.id, 1, FIXED_NOW)
+    with pytest.raises(ConditionFailed):
+        attach_supplement(ports.table, tenant.issuer_id, assertion.id, 1, FIXED_NOW)
+    assert len(pending(ports)) == 3
+
+
 # The Diploma Supplement notice
 
 
