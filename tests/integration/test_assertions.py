@@ -164,7 +164,13 @@ def test_issuing_and_revoking_write_their_events_in_the_table(api: Api, tenant: 
     api.call("POST", f"/v1/assertions/{issued['id']}/revoke", {"reason": "x"}, token=tenant.key)
     events = [i for i in table_items() if i["PK"]["S"].startswith("EVENT#")]
     kinds = sorted(json.loads(e["doc"]["S"])["type"] for e in events)
-    assert kinds == ["badge.issued", "badge.revoked", "mail.badge"]
+    assert kinds == [
+        "badge.issued",
+        "badge.revoked",
+        "mail.badge",
+        "notice.unclaimed",  # the 7- and 30-day reminders (dropped when due: it is revoked)
+        "notice.unclaimed",
+    ]
     announced = [e for e in events if not json.loads(e["doc"]["S"])["type"].startswith("mail.")]
     assert all(e["state"]["S"] == "pending" and "GSI1PK" in e for e in announced)
 

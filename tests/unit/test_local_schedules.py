@@ -107,3 +107,14 @@ def test_the_scheduler_fires_a_due_schedule_and_skips_disabled_ones() -> None:
         scheduler.stop()
     assert fired[0] == ("Every", T0 + timedelta(minutes=11))  # a minute after it started
     assert {name for name, _ in fired} == {"Every"}
+
+
+def test_the_notify_function_is_on_the_local_scheduler_like_any_other() -> None:
+    from devplatform import template
+
+    schedules = {(s.function, s.name): s for s in template.schedules()}
+    notify = schedules[("NotifyFunction", "EveryFiveMinutes")]
+    assert notify.enabled
+    assert parse(notify.expression) == Rate(timedelta(minutes=5))
+    [function] = [f for f in template.functions() if f.logical_id == "NotifyFunction"]
+    assert (function.code_uri / "app.py").is_file() and function.handler == "app.handler"

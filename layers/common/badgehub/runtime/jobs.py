@@ -8,7 +8,7 @@ from typing import Any
 from ..domain.urls import PublicUrls
 from . import wiring
 from .observability import count, logger
-from .settings import settings
+from .settings import mail_settings, settings
 
 SAFETY = timedelta(seconds=10)  # stop this long before Lambda would
 
@@ -20,17 +20,29 @@ def send_pending_mail(remaining_ms: int) -> dict[str, Any]:
     urls = PublicUrls(base=config.base_url(), assets=config.assets_base())
     budget = max(timedelta(milliseconds=remaining_ms) - SAFETY, timedelta(seconds=1))
     run = mailer.deliver_pending(urls, wiring.mail_renderer(), ports=wiring.ports(), budget=budget)
-    summary = {
-        "sent": run.sent,
-        "retried": run.retried,
-        "gaveUp": run.gave_up,
-        "skipped": run.skipped,
-        "errors": run.errors,
-    }
+    return _reported("Mail", run.summary())
+
+
+def send_due_notices(remaining_ms: int) -> dict[str, Any]:
+    """The notifier's run: supplement notices, reminders and expiry notices that are due."""
+    import time
+
+    from ..usecases import notify
+
+    config = settings()
+    urls = PublicUrls(base=config.base_url(), assets=config.assets_base())
+    budget = max(timedelta(milliseconds=remaining_ms) - SAFETY, timedelta(seconds=1))
+    ports = wiring.ports()
+    pacer = notify.Pacer(mail_settings().send_rate_per_second, ports.clock, time.sleep)
+    run = notify.notify_pending(urls, wiring.mail_renderer(), pacer, ports=ports, budget=budget)
+    return _reported("Notice", run.summary())
+
+
+def _reported(prefix: str, summary: dict[str, int]) -> dict[str, int]:
     for name, value in summary.items():
         if value:
-            count(f"Mail{name[0].upper()}{name[1:]}", value)
-    logger.info("mail run", extra=summary)
+            count(f"{prefix}{name[0].upper()}{name[1:]}", value)
+    logger.info(f"{prefix.lower()} run", extra=summary)
     return summary
 
 

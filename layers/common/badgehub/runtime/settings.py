@@ -79,6 +79,9 @@ def supplement_settings() -> SupplementSettings:
 class MailSettings(_FromEnvironment):
     mail_from: str = ""  # the SES identity mail is sent from, e.g. "Badges <badges@uni.example>"
     platform_name: str = "Open Badges"
+    # SES's maximum send rate for the account (14 a second is a common production quota; the
+    # sandbox allows 1): the notifier paces its e-mails under it.
+    send_rate_per_second: float = Field(default=14.0, gt=0)
 
 
 class WebhookSettings(_FromEnvironment):

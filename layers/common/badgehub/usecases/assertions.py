@@ -167,6 +167,7 @@ def issue(
         mail = events.mail_badge(issuer.id, assertion.id, now) if data.notify else None
         announced = [events.badge_issued(issuer.id, assertion.id, badge.id, now)]
         announced += [mail] if mail else []
+        announced += notices_at_issue(assertion) if data.notify else []
         entry = RecipientEntry(
             assertion_id=assertion.id,
             badge_id=badge.id,
@@ -192,6 +193,26 @@ def issue(
         _give_back(number, index, issuer.id, ports.status_lists)
         raise
     return Issued(assertion, badge, False, mail)
+
+
+REMINDER_DAYS = (7, 30)  # "still unclaimed" reminders, each once
+
+
+def notices_at_issue(assertion: Assertion) -> list[Event]:
+    """The scheduled e-mails a new badge may need: reminders while it stays unclaimed (due
+    from when it was stored, not from a back-dated `issuedOn`) and, when it expires, a notice
+    30 days before. Written with the badge, so none is forgotten; the notifier drops those
+    whose reason went away. Only for badges whose recipient we e-mail (not `notify: false`)."""
+    issued = assertion.created_at
+    found = [
+        events.notice_unclaimed(assertion.issuer_id, assertion.id, days, issued)
+        for days in REMINDER_DAYS
+    ]
+    if assertion.expires is not None:
+        found.append(
+            events.notice_expiring(assertion.issuer_id, assertion.id, assertion.expires, issued)
+        )
+    return found
 
 
 def _give_back(number: int, index: int, issuer_id: str, status_lists: StatusStore) -> None:

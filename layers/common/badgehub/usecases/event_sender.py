@@ -1,6 +1,6 @@
 """The event sender: every issuer-portal event to the event bus and to the issuer's webhooks.
 
-Two passes over the outbox, each one bounded run of `outbox_runs.each_pending`:
+Two passes over the outbox, each one bounded run of `outbox_work.each_pending`:
 1. fan-out (`Consumer.EVENTS`): one delivery per subscribed webhook is written with its own
    outbox entry, the event goes to the bus, and the event is settled. A failing bus puts the
    event back with backoff (only the bus is tried again: the deliveries exist already).
@@ -48,7 +48,7 @@ from ..ports import (
     WebhookSender,
     WebhookStore,
 )
-from .outbox_runs import each_pending
+from .outbox_work import each_pending
 from .webhooks import SECRETS_PURPOSE, scheduling_event
 
 LEASE = timedelta(minutes=2)  # longer than any one delivery may take

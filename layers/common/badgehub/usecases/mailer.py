@@ -3,13 +3,12 @@
 An e-mail is claimed (a short lease) before it is sent, so two runs at the same time never
 send one twice; it is settled once the mail service took it. If a run dies between sending
 and settling, the lease runs out and the e-mail goes again: at-least-once at that one point,
-exactly once everywhere else.
+exactly once everywhere else (the loop is `outbox_work`'s, shared with the notifier).
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -26,12 +25,11 @@ from ..ports import (
     IssuerStore,
     Mail,
     Mailer,
-    MailerError,
     Outbox,
     RecipientStore,
     SessionStore,
 )
-from .outbox_runs import each_pending
+from .outbox_work import Outcome, Retries, Run, process, run_pending
 from .recipients import Held, claim_link
 from .sessions import signin_link
 
@@ -45,6 +43,7 @@ BACKOFF = (
     timedelta(hours=12),
     timedelta(hours=24),
 )  # then it gives up: about two days of trying
+RETRIES = Retries(lease=LEASE, backoff=BACKOFF)
 
 
 class MailRenderer(Protocol):
@@ -77,14 +76,23 @@ class MailerPorts(Protocol):
     def clock(self) -> Clock: ...
 
 
-@dataclass
-class Run:
-    sent: int = 0
-    retried: int = 0
-    gave_up: int = 0
-    skipped: int = 0  # nothing to send (a revoked badge, an address with no badges)
-    errors: int = 0  # a store failed mid-way: the lease runs out and a later run tries again
-    ids: list[str] = field(default_factory=list)
+class _MailWork:
+    """The mailer's part of an outbox run: each e-mail's sending, and its delivery record."""
+
+    def __init__(self, urls: PublicUrls, renderer: MailRenderer, ports: MailerPorts) -> None:
+        self._urls = urls
+        self._renderer = renderer
+        self._ports = ports
+
+    def handle(self, event: Event, now: datetime) -> Outcome:
+        if event.type is EventType.MAIL_BADGE:
+            return _badge_mail(event, self._urls, self._renderer, self._ports, now)
+        if event.type is EventType.MAIL_SIGNIN:
+            return _signin_mail(event, self._urls, self._renderer, self._ports, now)
+        return "skipped"
+
+    def failed(self, event: Event, now: datetime, final: bool) -> None:
+        _record(_entry_of(event, self._ports), DeliveryState.FAILED, now, self._ports)
 
 
 def deliver_pending(
@@ -97,16 +105,8 @@ def deliver_pending(
 ) -> Run:
     """One bounded run: at most `limit` e-mails or `budget` of time, oldest due first; the
     next run resumes with whatever is left."""
-    run = Run()
-    run.errors = each_pending(
-        Consumer.MAILER,
-        lambda event: deliver(event, urls, renderer, ports=ports, run=run),
-        outbox=ports.outbox,
-        clock=ports.clock,
-        limit=limit,
-        budget=budget,
-    )
-    return run
+    work = _MailWork(urls, renderer, ports)
+    return run_pending(Consumer.MAILER, work, RETRIES, ports=ports, limit=limit, budget=budget)
 
 
 def deliver(
@@ -117,39 +117,7 @@ def deliver(
     ports: MailerPorts,
     run: Run | None = None,
 ) -> Run:
-    run = run if run is not None else Run()
-    now = ports.clock.now()
-    claimed = ports.outbox.claim(event, now, LEASE)
-    if claimed is None:
-        return run  # another run has it
-    try:
-        if claimed.type is EventType.MAIL_BADGE:
-            outcome = _badge_mail(claimed, urls, renderer, ports, now)
-        elif claimed.type is EventType.MAIL_SIGNIN:
-            outcome = _signin_mail(claimed, urls, renderer, ports, now)
-        else:
-            outcome = "skipped"
-    except MailerError:
-        outcome = _failed(claimed, ports, now)
-    else:
-        with contextlib.suppress(ConcurrentUpdate):
-            ports.outbox.settle(claimed)
-    setattr(run, outcome, getattr(run, outcome) + 1)
-    run.ids.append(claimed.id)
-    return run
-
-
-def _failed(event: Event, ports: MailerPorts, now: datetime) -> str:
-    entry = _entry_of(event, ports)
-    if event.attempts + 1 >= len(BACKOFF):
-        with contextlib.suppress(ConcurrentUpdate):
-            ports.outbox.settle(event)
-        _record(entry, DeliveryState.FAILED, now, ports)
-        return "gave_up"
-    with contextlib.suppress(ConcurrentUpdate):
-        ports.outbox.retry_later(event, now + BACKOFF[event.attempts])
-    _record(entry, DeliveryState.FAILED, now, ports)
-    return "retried"
+    return process(event, _MailWork(urls, renderer, ports), RETRIES, ports=ports, run=run)
 
 
 def _entry_of(event: Event, ports: MailerPorts) -> RecipientEntry | None:
@@ -171,7 +139,7 @@ def _record(
 
 def _badge_mail(
     event: Event, urls: PublicUrls, renderer: MailRenderer, ports: MailerPorts, now: datetime
-) -> str:
+) -> Outcome:
     entry = _entry_of(event, ports)
     assertion = ports.assertions.get_assertion(str(event.data.get("assertionId")))
     if entry is None or assertion is None or assertion.revoked:
@@ -203,7 +171,7 @@ def _badge_mail(
 
 def _signin_mail(
     event: Event, urls: PublicUrls, renderer: MailRenderer, ports: MailerPorts, now: datetime
-) -> str:
+) -> Outcome:
     request = ports.sessions.get_signin_request(str(event.data.get("requestId")))
     if request is None or not ports.recipients.list_entries(request.recipient_key):
         return "skipped"  # no badges here: nothing is sent, and the visitor was told the same

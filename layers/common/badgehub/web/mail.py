@@ -92,7 +92,7 @@ def badge_mail(
         "lifetime": _plural(t, "mail.badge.lifetime", link_days).format(days=link_days),
         "image_cid": image_cid,
     }
-    return _render("mail_badge", context)
+    return render("mail_badge", context)
 
 
 def signin_mail(lang: str, *, signin_url: str, platform_name: str, minutes: int) -> RenderedMail:
@@ -107,7 +107,7 @@ def signin_mail(lang: str, *, signin_url: str, platform_name: str, minutes: int)
         "signin_url": signin_url,
         "lifetime": _plural(t, "mail.signin.lifetime", minutes).format(minutes=minutes),
     }
-    return _render("mail_signin", context)
+    return render("mail_signin", context)
 
 
 def _badge_subject(template: str, issuer: str, badge: str) -> str:
@@ -122,7 +122,7 @@ def _plural(t: dict[str, str], key: str, count: int) -> str:
     return t[key + (".one" if count == 1 else ".other")]
 
 
-def _render(name: str, context: dict[str, Any]) -> RenderedMail:
+def render(name: str, context: dict[str, Any]) -> RenderedMail:
     environment = _environment()
     return RenderedMail(
         subject=context["subject"],
