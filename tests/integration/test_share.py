@@ -304,7 +304,7 @@ def test_oembed_answers_for_our_share_urls_only(api: Api, tenant: Tenant) -> Non
     assert reply.status == 200
     body = reply.json()
     assert body["version"] == "1.0" and body["type"] == "rich"
-    assert body["width"] == 400 and body["height"] == 180
+    assert body["width"] == 400 and body["height"] == 190
     assert body["provider_name"] == "Open Badges"
     assert body["thumbnail_url"] == share_url + "/preview.png"
     assert body["thumbnail_width"] == 1200 and body["thumbnail_height"] == 630

@@ -34,6 +34,7 @@ class BackpackItem:
     download_png_url: str  # OB 2.0 baked image (PNG or SVG, as the badge class image)
     download_ob3_url: str  # OB 3.0 baked image
     update_url: str  # where this badge's forms post
+    share_url: str | None = None  # its share page (answers only while accepted and public)
 
 
 @dataclass(frozen=True)
@@ -73,4 +74,5 @@ def backpack_item(held: Held, urls: PublicUrls, now: datetime) -> BackpackItem:
         download_png_url=urls.baked(held.assertion.id),
         download_ob3_url=urls.baked_credential(held.assertion.id),
         update_url=f"/backpack/{held.assertion.id}",
+        share_url=urls.share(held.assertion.id),
     )

@@ -466,6 +466,7 @@ SHARE_MESSAGES: dict[str, dict[str, str]] = {
         "print.back": "Back to the badge",
         "embed.open": "Open the badge",
         "embed.by": "by {issuer}",
+        "share.backpack_link": "Share page (LinkedIn, social networks, QR code, print)",
     },
     "it": {
         "share.title": "{badge} · Open Badge condiviso",
@@ -510,6 +511,7 @@ SHARE_MESSAGES: dict[str, dict[str, str]] = {
         "print.back": "Torna al badge",
         "embed.open": "Apri il badge",
         "embed.by": "di {issuer}",
+        "share.backpack_link": "Pagina da condividere (LinkedIn, social network, codice QR, stampa)",
     },
 }
 for _lang, _words in SHARE_MESSAGES.items():

@@ -16,7 +16,7 @@ from . import i18n
 from .pages import SYMBOLS, Page, render
 
 EMBED_WIDTH = 400
-EMBED_HEIGHT = 180
+EMBED_HEIGHT = 190
 PREVIEW_WIDTH = 1200
 PREVIEW_HEIGHT = 630
 
