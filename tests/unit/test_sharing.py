@@ -163,7 +163,11 @@ def test_the_cache_key_changes_with_everything_the_picture_shows() -> None:
 
 
 def test_emoji_and_controls_are_left_out_of_the_drawn_text_only() -> None:
-    assert previews._printable("Café 🎓\u200d👩🏽 \x00 Pro\ufe0f") == "Café Pro"
+    assert (
+        previews._printable("Café 🎓\u200d👩🏽 \x00 Pro\ufe0f Università") == "Café Pro Università"
+    )
+    assert previews._printable("Cafe\u0301 Łódź Ærø") == "Café Łódź Ærø"
+    assert previews._printable("数据科学") == ""  # drawn as "Open Badge" rather than boxes
 
 
 def test_the_qr_png_decodes_to_exactly_the_url() -> None:
@@ -174,3 +178,13 @@ def test_the_qr_png_decodes_to_exactly_the_url() -> None:
     assert found.text == url
     svg = previews.qr_svg(url, 'QR <"code">')
     assert b'<title>QR &lt;"code"&gt;</title>' in svg
+
+
+@pytest.mark.parametrize("bold", [False, True])
+def test_the_bundled_fonts_draw_accented_letters_not_empty_boxes(bold: bool) -> None:
+    font = previews._font(40, bold=bold)
+    missing = bytes(font.getmask("\u4e00"))  # outside the subset: the "no glyph" box
+
+    for char in "àèéìòùÀÈÉÌÒÙçñøåäöüßłźđ’–—€":
+        drawn = font.getmask(char)
+        assert drawn.getbbox() is not None and bytes(drawn) != missing, char

@@ -9,6 +9,8 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
     from PIL.ImageFont import FreeTypeFont
 
 # Change when the drawing changes: every cached picture is then drawn again.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 INK = (27, 31, 36)
 MUTED = (74, 85, 96)
 ACCENT = (11, 79, 156)
@@ -37,7 +39,7 @@ class Shape(StrEnum):
 class CardText:
     badge_name: str
     issuer_name: str
-    platform: str = "Open Badges"
+    platform: str = "Open Badge"
 
 
 def cache_key(shape: Shape, image_sha256: str, text: CardText) -> str:
@@ -49,21 +51,39 @@ def cache_key(shape: Shape, image_sha256: str, text: CardText) -> str:
     return f"previews/{shape.value}/{hashlib.sha256(source.encode()).hexdigest()}.png"
 
 
+# What the bundled fonts draw (data/fonts/README.md): Latin letters, accents, punctuation.
+COVERED = (
+    (0x20, 0x7E),
+    (0xA0, 0x24F),
+    (0x300, 0x36F),
+    (0x1E00, 0x1EFF),
+    (0x2010, 0x2027),
+    (0x2030, 0x203A),
+    (0x20AC, 0x20AC),
+    (0x2122, 0x2122),
+)
+
+
+def _drawable(c: str) -> bool:
+    return any(low <= ord(c) <= high for low, high in COVERED)
+
+
 def _printable(text: str) -> str:
-    """The font draws letters, not emoji: those (and controls) would be empty boxes."""
+    """Only what the fonts draw: emoji, controls and other scripts would be empty boxes."""
+    text = unicodedata.normalize("NFC", text)
     kept = "".join(
-        " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
-        for c in text
-        if unicodedata.category(c) not in ("So", "Cs", "Co", "Cn", "Cf", "Sk")
-        and not "\ufe00" <= c <= "\ufe0f"  # emoji presentation selectors
+        c if _drawable(c) and unicodedata.category(c) not in ("Cc", "Cf") else " " for c in text
     )
     return " ".join(kept.split())
 
 
-def _font(size: int) -> FreeTypeFont:
+@cache
+def _font(size: int, bold: bool = False) -> FreeTypeFont:
     from PIL import ImageFont
 
-    return ImageFont.load_default(size)  # type: ignore[return-value]
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    data = (files("badgehub") / "data" / "fonts" / name).read_bytes()
+    return ImageFont.truetype(io.BytesIO(data), size)
 
 
 def _wrap(text: str, font: FreeTypeFont, width: int, max_lines: int) -> list[str]:
@@ -91,6 +111,8 @@ def _wrap(text: str, font: FreeTypeFont, width: int, max_lines: int) -> list[str
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]
+        while " " in last and font.getlength(last + " …") > width:
+            last = last.rsplit(" ", 1)[0]  # whole words only
         while last and font.getlength(last + "…") > width:
             last = last[:-1]
         lines[-1] = last.rstrip() + "…"
@@ -132,25 +154,25 @@ def draw_card(shape: Shape, image: bytes | None, text: CardText) -> bytes:
         side = 400
         canvas.paste(p := _badge_picture(image, side), (80, (height - side) // 2 + 8), p)
         left, text_width, top = 540, width - 540 - 70, 120
-        name_font, issuer_font, name_lines = _font(64), _font(36), 4
+        name_font, issuer_font, name_lines = _font(58, bold=True), _font(34), 4
     else:
         side = 480
         canvas.paste(p := _badge_picture(image, side), ((width - side) // 2, 110), p)
         left, text_width, top = 90, width - 180, 650
-        name_font, issuer_font, name_lines = _font(68), _font(40), 3
+        name_font, issuer_font, name_lines = _font(62, bold=True), _font(38), 3
     lines = _wrap(name, name_font, text_width, name_lines)
     y = top
     for line in lines:
         x = left if shape is Shape.PREVIEW else (width - name_font.getlength(line)) / 2
         draw.text((x, y), line, font=name_font, fill=INK)
-        y += 78 if shape is Shape.PREVIEW else 82
+        y += 72 if shape is Shape.PREVIEW else 78
     y += 20
     for line in _wrap(issuer, issuer_font, text_width, 2):
         x = left if shape is Shape.PREVIEW else (width - issuer_font.getlength(line)) / 2
         draw.text((x, y), line, font=issuer_font, fill=MUTED)
         y += 48
-    footer = _font(28)
-    label = f"{text.platform} · verified credential"
+    footer = _font(26)
+    label = text.platform  # the same words in every language: one picture serves them all
     x = left if shape is Shape.PREVIEW else (width - footer.getlength(label)) / 2
     draw.text((x, height - 70), label, font=footer, fill=ACCENT)
     out = io.BytesIO()
