@@ -400,3 +400,16 @@ def test_the_linkedin_organization_id_is_set_on_create_and_used(api: Api) -> Non
     query = parse_qs(urlsplit(add).query)
     assert query["organizationId"] == ["1337"]
     assert "organizationName" not in query
+
+
+def test_hostile_ids_get_the_same_404_page_and_are_never_echoed(api: Api, tenant: Tenant) -> None:
+    assertion_id, _ = shared_badge(api, tenant)
+    plain = _without_nonce(api.call("GET", "/share/unknown").body)
+    # As browsers send them: percent-encoded (a raw "/" would make another route's path).
+    for hostile in ("x%22%3E%3Cimg%20src%3Dx%3E", "..%2F..%2Fetc", "a" * 300, "%00", "%C3%A9"):
+        for path in (f"/share/{hostile}", f"/embed/{hostile}", f"/share/{hostile}/qr.png"):
+            reply = api.call("GET", path)
+            assert reply.status == 404, path
+            assert _without_nonce(reply.body) == plain, path
+    # Someone else's badge id in the oEmbed url of our host still needs to be shared.
+    assert oembed(api, f"https://badges.test/share/{assertion_id}x").status == 404
