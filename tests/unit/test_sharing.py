@@ -188,3 +188,50 @@ def test_the_bundled_fonts_draw_accented_letters_not_empty_boxes(bold: bool) -> 
     for char in "àèéìòùÀÈÉÌÒÙçñøåäöüßłźđ\u2019\u2013—€":
         drawn = font.getmask(char)
         assert drawn.getbbox() is not None and bytes(drawn) != missing, char
+
+
+def _view(found: Any, lang: str = "en", supplement: Any = None) -> Any:
+    from badgehub.domain.urls import PublicUrls
+    from badgehub.web.share_pages import share_view
+
+    urls = PublicUrls(base="https://badges.example", assets="https://assets.example")
+    return share_view(found, urls, "valid", lang, supplement)
+
+
+def test_the_share_view_offers_every_link_and_the_downloads_the_image_allows() -> None:
+    from tests.support.people_pages import a_shared
+
+    found = a_shared()
+    view = _view(found)
+    assert [link.key for link in view.share_links] == [
+        "linkedin-add",
+        "linkedin",
+        "x",
+        "facebook",
+        "pinterest",
+        "email",
+        "instagram",
+    ]
+    assert [d.key for d in view.downloads] == [
+        "ob2",
+        "ob2-svg",
+        "ob3",
+        "ob3-svg",
+        "qr-svg",
+        "qr-png",
+        "preview",
+    ]
+    svg_image = found.badge.image.model_copy(update={"content_type": "image/svg+xml"})
+    svg_badge = found.badge.model_copy(update={"image": svg_image})
+    svg_view = _view(type(found)(**{**found.__dict__, "badge": svg_badge}))
+    assert [d.key for d in svg_view.downloads][:2] == ["ob2", "ob3"]  # no PNG to offer as SVG
+    assert all("format=svg" not in d.href for d in svg_view.downloads)
+
+
+def test_the_supplement_section_renders_only_when_the_view_gives_one() -> None:
+    from badgehub.web.share_pages import share_page
+    from tests.support.people_pages import a_shared
+
+    html = share_page(_view(a_shared()), "en", "https://badges.example/verify", "").html
+    assert "supplement" not in html.lower()
+    assert _view(a_shared()).supplement is None

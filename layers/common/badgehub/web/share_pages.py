@@ -90,27 +90,22 @@ def share_view(
     names = {"badge": badge.name, "issuer": badge.issuer_name}
     mail_body = _fill(t["share.mail_body"], url=badge.share_url, **names)
     image_kind = "SVG" if found.badge.image.content_type == SVG else "PNG"
-    baked, baked_ob3 = urls.baked(badge.assertion_id), urls.baked_credential(badge.assertion_id)
-    downloads = [ShareLink("ob2", _fill(t["share.baked_ob2"], kind=image_kind), baked, True)]
+    aid = badge.assertion_id
+    baked, baked_ob3 = urls.baked(aid), urls.baked_credential(aid)
+    files = [("ob2", t["share.baked_ob2"], image_kind, baked)]
+    if image_kind == "PNG":  # a PNG badge also comes as SVG; an SVG one only as SVG
+        files.append(("ob2-svg", t["share.baked_ob2"], "SVG", baked + "?format=svg"))
+    files.append(("ob3", t["share.baked_ob3"], image_kind, baked_ob3))
     if image_kind == "PNG":
-        downloads.append(
-            ShareLink("ob2-svg", _fill(t["share.baked_ob2"], kind="SVG"), baked + "?format=svg")
-        )
-    downloads.append(ShareLink("ob3", _fill(t["share.baked_ob3"], kind=image_kind), baked_ob3))
-    if image_kind == "PNG":
-        downloads.append(
-            ShareLink("ob3-svg", _fill(t["share.baked_ob3"], kind="SVG"), baked_ob3 + "?format=svg")
-        )
-    downloads += [
-        ShareLink(
-            "qr-svg", _fill(t["share.qr"], kind="SVG"), urls.share_qr_svg(badge.assertion_id)
-        ),
-        ShareLink(
-            "qr-png", _fill(t["share.qr"], kind="PNG"), urls.share_qr_png(badge.assertion_id)
-        ),
-        ShareLink("preview", t["share.preview"], badge.preview_url),
+        files.append(("ob3-svg", t["share.baked_ob3"], "SVG", baked_ob3 + "?format=svg"))
+    files += [
+        ("qr-svg", t["share.qr"], "SVG", urls.share_qr_svg(aid)),
+        ("qr-png", t["share.qr"], "PNG", urls.share_qr_png(aid)),
     ]
-    downloads = [ShareLink(d.key, d.label, d.href, True) for d in downloads]
+    downloads = [
+        ShareLink(key, _fill(label, kind=kind), href, True) for key, label, kind, href in files
+    ]
+    downloads.append(ShareLink("preview", t["share.preview"], badge.preview_url, True))
     links = [
         ShareLink("linkedin-add", t["share.linkedin_add"], sharing.linkedin_add_to_profile(badge)),
         ShareLink("linkedin", t["share.linkedin"], sharing.linkedin_share(badge)),
