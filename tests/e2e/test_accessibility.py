@@ -206,7 +206,7 @@ def test_every_badge_image_is_named_after_its_badge(chromium: Any, name: str, la
     page = PAGES[name]
     with opened(chromium, page.render(lang), page.url(lang)) as (tab, _):
         images = tab.evaluate(
-            """() => [...document.images].map((img) => {
+            """() => [...document.querySelectorAll('img:not(.qr)')].map((img) => {
                 const card = img.closest('.card');
                 const title = card.querySelector('h1, h2, h3, strong');
                 return {alt: img.alt, badge: title.textContent.trim(),

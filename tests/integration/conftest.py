@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -60,7 +61,9 @@ class Api:
         headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
         if response.get("cookies"):
             headers["set-cookie"] = "\n".join(response["cookies"])
-        return Reply(response["statusCode"], headers, (response.get("body") or "").encode())
+        body = response.get("body") or ""
+        data = base64.b64decode(body) if response.get("isBase64Encoded") else body.encode()
+        return Reply(response["statusCode"], headers, data)
 
 
 @pytest.fixture

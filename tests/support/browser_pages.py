@@ -78,7 +78,9 @@ class Site:
             headers = {**self.page.headers, "Content-Type": "text/html; charset=utf-8"}
             route.fulfill(status=200, headers=headers, body=self.page.html)
         elif request.url in IMAGES:
-            route.fulfill(status=200, content_type="image/png", body=IMAGES[request.url])
+            body = IMAGES[request.url]
+            kind = "image/svg+xml" if body.lstrip().startswith(b"<") else "image/png"
+            route.fulfill(status=200, content_type=kind, body=body)
         else:
             route.fulfill(status=404, content_type="text/plain", body="not here")
 

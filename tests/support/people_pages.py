@@ -11,8 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from badgehub.domain import previews
+from badgehub.domain.models import Assertion, BadgeClass, Issuer, StoredImage
+from badgehub.domain.recipients import ClaimState, RecipientEntry
 from badgehub.domain.urls import PublicUrls
 from badgehub.domain.verification.report import Check, Report, Summary, Verdict
+from badgehub.usecases.share import Shared
 from badgehub.usecases.supplements import SupplementView
 from badgehub.web import pages
 from badgehub.web.cards import BackpackItem, BadgeCard
@@ -24,6 +28,7 @@ from badgehub.web.recipient_pages import (
     signin_confirm_page,
     signin_page,
 )
+from badgehub.web.share_pages import embed_page, missing_page, print_page, share_page, share_view
 from badgehub.web.verify_views import document_links, page_report
 
 from .builders import png_bytes
@@ -35,7 +40,12 @@ VERIFY = BASE + "/verify"
 CSRF = "csrf-token-1"
 BADGE_IMAGE = ASSETS + "/badges/data-science.png"
 FOREIGN_IMAGE = "https://elsewhere.example/img/b7f3c2.png"
-IMAGES = {BADGE_IMAGE: png_bytes((240, 240), "#0b4f9c"), FOREIGN_IMAGE: png_bytes((240, 240))}
+SHARE_QR = BASE + "/share/a1/qr.svg"
+IMAGES = {
+    BADGE_IMAGE: png_bytes((240, 240), "#0b4f9c"),
+    FOREIGN_IMAGE: png_bytes((240, 240)),
+    SHARE_QR: previews.qr_svg(BASE + "/assertions/a1", "QR code"),
+}
 
 
 def a_card(**overrides: Any) -> BadgeCard:
@@ -68,6 +78,7 @@ def an_item(n: int, claim: str, **overrides: Any) -> BackpackItem:
         "download_png_url": f"{BASE}/assertions/a{n}/baked",
         "download_ob3_url": f"{BASE}/assertions/a{n}/credential/baked",
         "update_url": f"/backpack/a{n}",
+        "share_url": f"{BASE}/share/a{n}",
     }
     return BackpackItem(**{**values, **overrides})
 
@@ -363,6 +374,62 @@ def _verdict(verdict: str) -> Callable[[str], Page]:
     return lambda lang: _badge_page(verdict, lang)
 
 
+def a_shared(recipient_name: str | None = "Ana Rossi", name: str | None = None) -> Shared:
+    """A badge as its share page sees it: accepted, public, its name shown when chosen."""
+    issued = datetime(2026, 6, 1, tzinfo=UTC)
+    image = StoredImage(key="badges/data-science.png", content_type="image/png", sha256="0" * 64)
+    return Shared(
+        entry=RecipientEntry(
+            assertion_id="a1",
+            badge_id="b1",
+            issuer_id="i1",
+            recipient_key="k1",
+            issued_on=issued,
+            claim=ClaimState.ACCEPTED,
+            show_name=recipient_name is not None,
+        ),
+        assertion=Assertion(
+            id="a1",
+            badge_id="b1",
+            issuer_id="i1",
+            recipient_email="ana.rossi@example.org",
+            recipient_name="Ana Rossi",
+            salt="s",
+            identity_hash="sha256$0",
+            issued_on=issued,
+            expires=datetime(2029, 6, 1, tzinfo=UTC),
+            created_at=issued,
+        ),
+        badge=BadgeClass(
+            id="b1",
+            issuer_id="i1",
+            name=name or a_card().name,
+            description=a_card().description,
+            criteria_narrative=a_card().criteria_narrative,
+            criteria_url="https://uni.example/criteria/data-science",
+            image=image,
+            created_at=issued,
+        ),
+        issuer=Issuer(
+            id="i1",
+            name="Università di Esempio",
+            url="https://uni.example/",
+            email="registry@uni.example",
+            created_at=issued,
+        ),
+        recipient_name=recipient_name,
+        supplement_visible=False,
+    )
+
+
+def _shared(render: Callable[..., Page], **kw: Any) -> Callable[[str], Page]:
+    def page(lang: str) -> Page:
+        view = share_view(a_shared(**kw), PublicUrls(base=BASE, assets=ASSETS), "valid", lang)
+        return render(view, lang, VERIFY, ASSETS)
+
+    return page
+
+
 @dataclass(frozen=True)
 class PeoplePage:
     path: str  # where the platform serves it
@@ -442,4 +509,9 @@ PAGES: dict[str, PeoplePage] = {
     "badge-class": PeoplePage("/badges/b1", badge_class_page),
     "public-not-found": PeoplePage("/issuers/nope", public_not_found),
     "backpack-analytics": PeoplePage("/backpack", _backpack(an_analytics_backpack())),
+    "share": PeoplePage("/share/a1", _shared(share_page)),
+    "share-anonymous": PeoplePage("/share/a1", _shared(share_page, recipient_name=None)),
+    "share-embed": PeoplePage("/embed/a1", _shared(embed_page)),
+    "share-print": PeoplePage("/share/a1/print", _shared(print_page)),
+    "share-missing": PeoplePage("/share/a9", lambda lang: missing_page(lang, VERIFY, ASSETS)),
 }

@@ -55,6 +55,10 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 HttpUrl = Annotated[AnyHttpUrl, Field()]
 AwareDatetime = Annotated[datetime, AfterValidator(_require_timezone)]
+# LinkedIn's organization ids are numbers; as text, so leading digits survive every form.
+LinkedInOrganizationId = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{1,20}$")
+]
 
 
 class _Input(BaseModel):
@@ -76,6 +80,9 @@ class IssuerInput(_Input):
     email: Email
     description: Text | None = None
     image: str | None = Field(default=None, description="PNG or SVG as base64 or a data: URI")
+    linkedin_organization_id: LinkedInOrganizationId | None = Field(
+        default=None, description="the number in the issuer's LinkedIn company page admin URL"
+    )
 
 
 class CriteriaInput(_Input):
@@ -170,6 +177,7 @@ class Issuer(_Record):
     locale: str = "en"  # the language of its recipients' e-mails, unless an issue says otherwise
     key_count: int = 0  # keys ever created; the next one is key-<key_count + 1>
     status_list: int = 1  # the status list new credentials are allocated in
+    linkedin_organization_id: str | None = None  # fills LinkedIn's "Add to profile" form
 
 
 class Alignment(_Record):

@@ -63,3 +63,28 @@ class PublicUrls:
 
     def jwks(self, issuer_id: str) -> str:
         return f"{self.issuer(issuer_id)}/jwks.json"
+
+    # Sharing: the page an owner sends around, and what it travels with
+    def share(self, assertion_id: str) -> str:
+        return f"{self.base}/share/{assertion_id}"
+
+    def share_preview(self, assertion_id: str) -> str:
+        return f"{self.share(assertion_id)}/preview.png"
+
+    def share_square(self, assertion_id: str) -> str:
+        return f"{self.share(assertion_id)}/instagram.png"
+
+    def share_qr_svg(self, assertion_id: str) -> str:
+        return f"{self.share(assertion_id)}/qr.svg"
+
+    def share_qr_png(self, assertion_id: str) -> str:
+        return f"{self.share(assertion_id)}/qr.png"
+
+    def share_print(self, assertion_id: str) -> str:
+        return f"{self.share(assertion_id)}/print"
+
+    def embed(self, assertion_id: str) -> str:
+        return f"{self.base}/embed/{assertion_id}"
+
+    def oembed(self) -> str:
+        return f"{self.base}/oembed"

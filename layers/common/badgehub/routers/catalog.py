@@ -116,6 +116,18 @@ ROUTES: tuple[Route, ...] = (
         ("GET", "/v1/me/assertions"),
         ("PATCH", "/v1/me/assertions/<assertion_id>"),
     ),
+    *_routes(
+        SHARE,
+        "share",
+        ("GET", "/share/<assertion_id>"),
+        ("GET", "/share/<assertion_id>/preview.png"),
+        ("GET", "/share/<assertion_id>/instagram.png"),
+        ("GET", "/share/<assertion_id>/qr.svg"),
+        ("GET", "/share/<assertion_id>/qr.png"),
+        ("GET", "/share/<assertion_id>/print"),
+        ("GET", "/embed/<assertion_id>"),
+        ("GET", "/oembed"),
+    ),
 )
 
 # Public documents: served to anyone, and answered from the store when we verify our own badges.

@@ -22,6 +22,7 @@ def issuer_view(issuer: Issuer, urls: PublicUrls) -> dict[str, Any]:
         "description": issuer.description,
         "createdAt": iso(issuer.created_at),
         "did": urls.did(issuer.id),
+        "linkedinOrganizationId": issuer.linkedin_organization_id,
         "links": {
             "profile": urls.issuer(issuer.id),
             "image": urls.asset(issuer.image.key) if issuer.image else None,
@@ -147,6 +148,8 @@ def assertion_view(
             "verify": urls.assertion(assertion.id),
             "baked": urls.baked(assertion.id),
             "baked_credential": urls.baked_credential(assertion.id),
+            # The owner's share page: it answers 404 until they accept and while it is private.
+            "share": urls.share(assertion.id),
         },
     }
 

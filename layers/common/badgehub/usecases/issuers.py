@@ -72,6 +72,7 @@ def create_issuer(
         description=data.description,
         locale=data.locale,
         created_at=clock.now(),
+        linkedin_organization_id=data.linkedin_organization_id,
     )
     keys, created = create_key_set(draft, key_service, clock.now())
     stored = None

@@ -39,6 +39,7 @@ class BackpackItem:
     supplement_visible: bool = False  # the graduate's switch
     supplement: SupplementView | None = None  # the current one, when the owner may see it
     analytics: Analytics | None = None  # views and checks per day, for its recipient only
+    share_url: str | None = None  # its share page (answers only while accepted and public)
 
 
 @dataclass(frozen=True)
@@ -87,4 +88,5 @@ def backpack_item(
         supplement_visible=held.entry.supplement_visible,
         supplement=supplement,
         analytics=analytics,
+        share_url=urls.share(held.assertion.id),
     )

@@ -84,6 +84,11 @@ def _render(template: str, lang: str, image_origins: str, **context: Any) -> Pag
     return Page(html, security_headers(nonce, image_origins))
 
 
+def render(template: str, lang: str, image_origins: str, **context: Any) -> Page:
+    """A page of another module's (share pages): the same environment, words and CSP."""
+    return _render(template, lang, image_origins, **context)
+
+
 def report_page(
     report: dict[str, Any],
     lang: str,

@@ -1,0 +1,21 @@
+"""Share function: share pages, link previews, QR codes, embed card, oEmbed and print view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from badgehub.routers import share
+from badgehub.runtime.http import install_error_table
+from badgehub.runtime.observability import observed
+
+app = APIGatewayHttpResolver()
+install_error_table(app)
+app.include_router(share.router)
+
+
+@observed
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
