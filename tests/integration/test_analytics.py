@@ -33,9 +33,12 @@ def test_views_checks_and_downloads_are_counted_for_the_recipient_only(
     assert api.call("GET", f"{page}/baked", headers=BROWSER).status == 200
     checked = api.call("POST", "/v1/verify", {"url": issued["links"]["assertion"]})
     assert checked.json()["verdict"] == "valid"
+    share = f"/share/{issued['id']}"
+    assert api.call("GET", share, headers=BROWSER).status == 200
+    assert api.call("GET", share, headers={**BROWSER, "user-agent": "Twitterbot/1.0"}).status == 200
     counts = me(api, session).json()["items"][0]["analytics"]
     assert counts["totals"] == {
-        "share_view": 0,
+        "share_view": 1,  # the preview bot is not a view
         "verification_view": 2,  # the crawler and the JSON-LD fetch are not views
         "api_verification": 1,
         "download": 1,
@@ -51,6 +54,7 @@ def test_views_checks_and_downloads_are_counted_for_the_recipient_only(
     assert stored is not None and set(stored) == {
         "PK",
         "SK",
+        "share_view",
         "verification_view",
         "api_verification",
         "download",

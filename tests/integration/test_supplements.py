@@ -140,6 +140,8 @@ def test_the_switch_shows_it_to_anyone_then_hides_it_everywhere(api: Api, tenant
     before = api.call("GET", page, headers=HTML).body.decode()
     assert "Supplement" not in before and "supplement" not in before
     assert "supplement" not in api.call("GET", page).body.decode()  # nor the JSON-LD
+    share = f"/share/{issued['id']}"
+    assert "upplement" not in api.call("GET", share).body.decode()
     assert api.call("GET", f"{page}/supplement/statement").status == 404
 
     backpack = api.call("GET", "/backpack", headers={"cookie": f"__Host-session={session}"})
@@ -152,6 +154,9 @@ def test_the_switch_shows_it_to_anyone_then_hides_it_everywhere(api: Api, tenant
     shown = api.call("GET", page, headers=HTML).body.decode()
     assert "Diploma Supplement" in shown and sri_sha384(pdf) in shown
     assert "matches what the issuer signed" in shown
+    on_share = api.call("GET", share).body.decode()
+    assert "Diploma Supplement" in on_share and sri_sha384(pdf) in on_share
+    assert "for=anyone" in (download_link(on_share) or "")
     link = download_link(shown)
     assert link and "for=anyone" in link
     hop = api.call("GET", link.removeprefix("https://badges.test"))
@@ -169,6 +174,7 @@ def test_the_switch_shows_it_to_anyone_then_hides_it_everywhere(api: Api, tenant
     assert off.status == 200
     hidden = api.call("GET", page, headers=HTML).body.decode()
     assert "upplement" not in hidden
+    assert "upplement" not in api.call("GET", share).body.decode()
     assert api.call("GET", link.removeprefix("https://badges.test")).status == 404  # at once
     assert api.call("GET", f"{page}/supplement/statement").status == 404
     assert event_types().count("supplement.visible") == 1
