@@ -39,7 +39,9 @@ def health() -> Response[str]:
 @router.get("/issuers/<issuer_id>")
 def issuer_profile(issuer_id: str) -> Response[str]:
     urls = public_urls(router)
-    return document_response(public.issuer_document(issuer_id, ports=wiring.ports(), urls=urls))
+    key = router.current_event.get_query_string_value("key")
+    document = public.issuer_document(issuer_id, ports=wiring.ports(), urls=urls, signing_key=key)
+    return document_response(document)
 
 
 @router.get("/issuers/<issuer_id>/keys/<key_id>")
@@ -80,7 +82,9 @@ def jwks() -> Response[str]:
 @router.get("/badges/<badge_id>")
 def badge_class(badge_id: str) -> Response[str]:
     urls = public_urls(router)
-    return document_response(public.badge_document(badge_id, ports=wiring.ports(), urls=urls))
+    key = router.current_event.get_query_string_value("key")
+    document = public.badge_document(badge_id, ports=wiring.ports(), urls=urls, signing_key=key)
+    return document_response(document)
 
 
 @router.get("/assertions/<assertion_id>")

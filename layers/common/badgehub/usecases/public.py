@@ -41,19 +41,36 @@ class PublicDocument:
     max_age: int = 60
 
 
-def issuer_document(issuer_id: str, *, ports: DocumentPorts, urls: PublicUrls) -> PublicDocument:
+def issuer_document(
+    issuer_id: str, *, ports: DocumentPorts, urls: PublicUrls, signing_key: str | None = None
+) -> PublicDocument:
+    """The Profile naming the current RSA key, or (`signing_key`) the one naming that key."""
     issuer = ports.issuers.get_issuer(issuer_id)
     if issuer is None:
         raise NotFound("no issuer with this id", field="issuerId")
-    rsa_ids = [k.key_id for k in ports.keys.list_keys(issuer_id) if k.algorithm is Algorithm.RS256]
-    return PublicDocument(ob2.issuer_profile(issuer, urls, rsa_ids))
+    rsa = [k for k in ports.keys.list_keys(issuer_id) if k.algorithm is Algorithm.RS256]
+    if signing_key is not None:
+        _rsa_key_named(rsa, signing_key)
+        return PublicDocument(ob2.issuer_profile(issuer, urls, signing_key, per_key=True))
+    current = next((k.key_id for k in rsa if k.active), rsa[-1].key_id if rsa else None)
+    return PublicDocument(ob2.issuer_profile(issuer, urls, current))
 
 
-def badge_document(badge_id: str, *, ports: DocumentPorts, urls: PublicUrls) -> PublicDocument:
+def _rsa_key_named(rsa: list[SigningKey], key_id: str) -> None:
+    if not any(k.key_id == key_id for k in rsa):
+        raise NotFound("the issuer has no Open Badges 2.0 key with this id", field="key")
+
+
+def badge_document(
+    badge_id: str, *, ports: DocumentPorts, urls: PublicUrls, signing_key: str | None = None
+) -> PublicDocument:
     badge = ports.badges.get_badge(badge_id)
     if badge is None:
         raise NotFound("no badge with this id", field="badgeId")
-    return PublicDocument(ob2.badge_class(badge, urls))
+    if signing_key is not None:
+        keys = ports.keys.list_keys(badge.issuer_id)
+        _rsa_key_named([k for k in keys if k.algorithm is Algorithm.RS256], signing_key)
+    return PublicDocument(ob2.badge_class(badge, urls, signing_key))
 
 
 def _assertion(assertion_id: str, *, ports: DocumentPorts) -> Assertion:
