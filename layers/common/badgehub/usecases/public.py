@@ -164,3 +164,28 @@ def jwks_document(*, ports: DocumentPorts, urls: PublicUrls) -> PublicDocument:
         jwk["iss"] = did
         keys.append(jwk)
     return PublicDocument({"keys": keys}, media_type=JWK_SET, max_age=300)
+
+
+def recorded_facts(assertion_id: str, *, ports: DocumentPorts, urls: PublicUrls) -> dict[str, Any]:
+    """What this platform's records say about one of its badges, in the verification summary's
+    terms: for a revoked badge, whose public documents no longer say what it was.
+
+    Only what the badge's public documents said while it was valid: never the recipient.
+    """
+    assertion = ports.assertions.get_assertion(assertion_id)
+    badge = ports.badges.get_badge(assertion.badge_id) if assertion else None
+    issuer = ports.issuers.get_issuer(badge.issuer_id) if badge else None
+    if assertion is None or badge is None or issuer is None:
+        return {}
+    return {
+        "issuer_name": issuer.name,
+        "issuer_url": issuer.url,
+        "issuer_id": urls.issuer(issuer.id),
+        "achievement_name": badge.name,
+        "achievement_description": badge.description,
+        "criteria_narrative": badge.criteria_narrative,
+        "criteria_url": badge.criteria_url,
+        "image_url": urls.asset(badge.image.key),
+        "issued_on": ob2.iso(assertion.issued_on),
+        "expires": ob2.iso(assertion.expires) if assertion.expires else None,
+    }

@@ -363,6 +363,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+# The badge page's formats and recorded facts, the landing page and the page for a lost URL.
+_PAGE_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "format.ob2-hosted": "Open Badges 2.0, hosted by its issuer",
+        "format.ob2-signed": "Open Badges 2.0, signed by its issuer",
+        "format.ob3-data-integrity": "Open Badges 3.0 verifiable credential (Data Integrity proof)",
+        "format.ob3-jwt": "Open Badges 3.0 verifiable credential (JSON Web Token)",
+        "page.from_records": "What this badge was, from this platform's records: its issuer revoked it, and its public documents now say only that.",
+    },
+    "it": {
+        "format.ob2-hosted": "Open Badges 2.0, ospitato dall'emittente",
+        "format.ob2-signed": "Open Badges 2.0, firmato dall'emittente",
+        "format.ob3-data-integrity": "Credenziale verificabile Open Badges 3.0 (prova Data Integrity)",
+        "format.ob3-jwt": "Credenziale verificabile Open Badges 3.0 (JSON Web Token)",
+        "page.from_records": "Che cosa era questo badge, dai registri di questa piattaforma: l'emittente lo ha revocato e i suoi documenti pubblici ora dicono solo questo.",
+    },
+}
+for _lang, _words in _PAGE_WORDS.items():
+    MESSAGES[_lang].update(_words)
+
 CHECK_NAMES: dict[str, dict[str, str]] = {
     "en": {},
     "it": {
