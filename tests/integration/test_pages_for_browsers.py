@@ -98,3 +98,67 @@ def test_no_reassurance_stands_next_to_missing_facts(
     assert "Revoked by its issuer" in text
     assert missing not in text
     assert words not in text
+
+
+@pytest.mark.parametrize(
+    "path", ["/no/such/page", "/assertions/no-such-badge", "/issuers/nobody", "/badges/none"]
+)
+def test_a_browser_gets_a_404_page_in_its_language(api: Api, path: str) -> None:
+    for headers, words in ((HTML, "Page not found"), (ITALIAN, "Pagina non trovata")):
+        page = api.call("GET", path, headers=headers)
+        assert page.status == 404
+        assert page.headers["content-type"].startswith("text/html")
+        assert "default-src 'none'" in page.headers["content-security-policy"]
+        html = page.body.decode()
+        assert words in _text(html)
+        assert 'href="https://badges.test/verify?lang=' in html
+
+
+@pytest.mark.parametrize(
+    "path", ["/no/such/page", "/assertions/no-such-badge", "/issuers/nobody", "/badges/none"]
+)
+def test_software_keeps_getting_the_json_404(api: Api, path: str) -> None:
+    for accept in (None, "application/json", "application/ld+json, text/html;q=0.5", "*/*"):
+        reply = api.call("GET", path, headers={"accept": accept} if accept else {})
+        assert reply.status == 404
+        assert reply.json()["error"]["code"] == "not_found"
+
+
+def test_a_hostile_lost_url_is_escaped_on_the_404_page(api: Api) -> None:
+    page = api.call("GET", "/%3Cscript%3Ealert(1)%3C/script%3E?lang=%22%3E%3Cb%3E", headers=HTML)
+    assert page.status == 404
+    html = page.body.decode()
+    assert "<script>" not in html and '"><b>' not in html
+
+
+def test_posting_to_an_unknown_route_is_json_even_from_a_browser(api: Api) -> None:
+    reply = api.call("POST", "/no/such/form", {"a": 1}, headers=HTML)
+    assert reply.status == 404
+    assert reply.json()["error"]["code"] == "not_found"
+
+
+def test_the_landing_page_says_what_this_is_and_links_verify_and_the_api_docs(
+    api: Api,
+) -> None:
+    for headers, words in ((HTML, "issue and verify"), (ITALIAN, "emettere e verificare")):
+        page = api.call("GET", "/", headers=headers)
+        assert page.status == 200
+        html = page.body.decode()
+        assert words in _text(html)
+        assert 'href="https://badges.test/verify?lang=' in html
+        assert 'href="https://badges.test/openapi.yaml"' in html
+    software = api.call("GET", "/")
+    assert software.json() == {
+        "verify": "https://badges.test/v1/verify",
+        "openapi": "https://badges.test/openapi.yaml",
+    }
+
+
+def test_the_api_description_is_served(api: Api) -> None:
+    import yaml
+
+    reply = api.call("GET", "/openapi.yaml")
+    assert reply.status == 200
+    assert reply.headers["content-type"].startswith("application/yaml")
+    spec = yaml.safe_load(reply.body)
+    assert spec["openapi"].startswith("3.0") and "/v1/verify" in spec["paths"]

@@ -258,6 +258,22 @@ def _backpack(items: list[BackpackItem], **kw: Any) -> Callable[[str], Page]:
     return render
 
 
+def _revoked_from_records(lang: str) -> Page:
+    """A revoked badge hosted here: its document says only "revoked"; our records say the rest."""
+    hosted = "https://badges.example/assertions/a1"
+    summary = Summary(
+        format="ob2-hosted",
+        hosted_here=True,
+        revocation_reason="Issued to the wrong student",
+    )
+    revoked = Check("revocation", False, "The issuer revoked this badge.", outcome=Verdict.REVOKED)
+    report = Report.of([revoked], summary, {"id": hosted, "revoked": True})
+    full = a_summary().to_json()
+    recorded = {k: full[k] for k in ("issuer_name", "achievement_name", "image_url", "issued_on")}
+    links = document_links(PublicUrls(base=BASE, assets=ASSETS), "a1")
+    return pages.report_page(page_report(report, recorded), lang, VERIFY, ASSETS, links)
+
+
 def _verdict(verdict: str) -> Callable[[str], Page]:
     return lambda lang: _badge_page(verdict, lang)
 
@@ -311,5 +327,12 @@ PAGES: dict[str, PeoplePage] = {
     "backpack-empty": PeoplePage("/backpack", _backpack([])),
     "accessibility": PeoplePage(
         "/accessibility", lambda lang: pages.accessibility_page(lang, VERIFY, ASSETS)
+    ),
+    "badge-revoked-from-records": PeoplePage("/assertions/a1", _revoked_from_records),
+    "landing": PeoplePage(
+        "/", lambda lang: pages.landing_page(lang, VERIFY, ASSETS, BASE + "/openapi.yaml")
+    ),
+    "not-found": PeoplePage(
+        "/assertions/lost", lambda lang: pages.not_found_page(lang, VERIFY, ASSETS, BASE + "/")
     ),
 }
