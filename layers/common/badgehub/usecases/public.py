@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..domain import ob2, ob3
 from ..domain.errors import NotFound
 from ..domain.keys import Algorithm, SigningKey, public_jwk
-from ..domain.models import Assertion
+from ..domain.models import Assertion, Issuer
 from ..domain.urls import PublicUrls
 from ..ports import AssertionStore, BadgeStore, IssuerStore, KeyStore, StatusStore
 
@@ -41,6 +42,39 @@ class PublicDocument:
     max_age: int = 60
 
 
+class _IssuerDocuments:
+    """The documents built from an issuer and its keys, kept per container (Lambda's or a
+    worker's process) while the issuer record is unchanged.
+
+    Keys are only ever added, and a rotation changes the issuer record (`key_count`) in the
+    same transaction as it adds them, so an issuer record equal to the one a document was
+    built from means the same keys: one issuer read answers, with no key query and no build.
+    """
+
+    size = 512
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[str, str, PublicUrls, str | None], tuple[Issuer, PublicDocument]]
+        self._built = {}
+
+    def get(
+        self, kind: str, issuer: Issuer, urls: PublicUrls, extra: str | None, build: Builder
+    ) -> PublicDocument:
+        key = (kind, issuer.id, urls, extra)
+        found = self._built.get(key)
+        if found is not None and found[0] == issuer:
+            return found[1]
+        document = build()
+        if key not in self._built and len(self._built) >= self.size:
+            del self._built[next(iter(self._built))]
+        self._built[key] = (issuer, document)
+        return document
+
+
+Builder = Callable[[], PublicDocument]
+_issuer_documents = _IssuerDocuments()
+
+
 def issuer_document(
     issuer_id: str, *, ports: DocumentPorts, urls: PublicUrls, signing_key: str | None = None
 ) -> PublicDocument:
@@ -48,6 +82,19 @@ def issuer_document(
     issuer = ports.issuers.get_issuer(issuer_id)
     if issuer is None:
         raise NotFound("no issuer with this id", field="issuerId")
+    return _issuer_documents.get(
+        "profile",
+        issuer,
+        urls,
+        signing_key,
+        lambda: _issuer_profile(issuer, ports=ports, urls=urls, signing_key=signing_key),
+    )
+
+
+def _issuer_profile(
+    issuer: Issuer, *, ports: DocumentPorts, urls: PublicUrls, signing_key: str | None
+) -> PublicDocument:
+    issuer_id = issuer.id
     rsa = [k for k in ports.keys.list_keys(issuer_id) if k.algorithm is Algorithm.RS256]
     if signing_key is not None:
         _rsa_key_named(rsa, signing_key)
@@ -127,10 +174,15 @@ def key_document(
 
 
 def did_document(issuer_id: str, *, ports: DocumentPorts, urls: PublicUrls) -> PublicDocument:
-    if ports.issuers.get_issuer(issuer_id) is None:
+    issuer = ports.issuers.get_issuer(issuer_id)
+    if issuer is None:
         raise NotFound("no issuer with this id", field="issuerId")
-    body = ob3.did_document(issuer_id, ports.keys.list_keys(issuer_id), urls)
-    return PublicDocument(body, media_type=DID_JSON, max_age=300)
+
+    def build() -> PublicDocument:
+        body = ob3.did_document(issuer_id, ports.keys.list_keys(issuer_id), urls)
+        return PublicDocument(body, media_type=DID_JSON, max_age=300)
+
+    return _issuer_documents.get("did", issuer, urls, None, build)
 
 
 def revocation_list_document(
