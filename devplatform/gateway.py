@@ -50,8 +50,9 @@ class MethodNotAllowed:
 class Router:
     """Matches a method and path to a route as API Gateway does; HEAD is served by GET."""
 
-    def __init__(self, routes: list[template.Route]) -> None:
+    def __init__(self, routes: list[template.Route], default: template.Route | None = None) -> None:
         self._routes = [_compile(r) for r in routes]
+        self._default = default
 
     def match(
         self, method: str, path: str
@@ -69,7 +70,9 @@ class Router:
             if "GET" in allowed:
                 allowed.add("HEAD")
             return MethodNotAllowed(tuple(sorted(allowed)))
-        return None
+        # A path no route has goes to `$default` when the template has one, as on API Gateway
+        # (which also sends it a method a path lacks; locally that stays a 405 with `Allow`).
+        return (self._default, {}) if self._default else None
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ class Gateway:
 
     def __init__(self, source: template.Template | None = None) -> None:
         source = source or template.read()
-        self._router = Router(source.routes())
+        self._router = Router(source.routes(), source.default_route())
         self._functions = {f.logical_id: f for f in source.functions()}
         self._handlers: dict[str, Handler] = {}
         self._invocation = threading.Lock()

@@ -150,7 +150,7 @@ class LocalPlatform:
             if str(f.environment.get("MAX_BODY_BYTES", "")).isdigit()
         }
         app = Front(
-            Router(source.routes()),
+            Router(source.routes(), source.default_route()),
             self._pools,
             config,
             caps,

@@ -36,6 +36,10 @@ def _cfn_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str,
 _CfnLoader.add_multi_constructor("!", _cfn_tag)
 
 
+# An HttpApi event with no Path and Method: API Gateway's catch-all, for whatever no route matches.
+DEFAULT_ROUTE = "$default"
+
+
 @dataclass(frozen=True)
 class Route:
     function: str
@@ -44,7 +48,7 @@ class Route:
 
     @property
     def route_key(self) -> str:
-        return f"{self.method} {self.path}"
+        return DEFAULT_ROUTE if self.path == DEFAULT_ROUTE else f"{self.method} {self.path}"
 
 
 @dataclass(frozen=True)
@@ -149,10 +153,19 @@ class Template:
         return found
 
     def routes(self) -> list[Route]:
+        """Every HttpApi route with a path; the catch-all is `default_route`."""
         return [
             Route(function, props["Method"].upper(), props["Path"])
             for function, _, props in self._events(("HttpApi",))
+            if "Path" in props
         ]
+
+    def default_route(self) -> Route | None:
+        """The `$default` route (an HttpApi event without Path and Method), if any."""
+        found = [f for f, _, props in self._events(("HttpApi",)) if "Path" not in props]
+        if len(found) > 1:
+            raise ValueError(f"only one function may take the $default route: {found}")
+        return Route(found[0], "ANY", DEFAULT_ROUTE) if found else None
 
     def schedules(self) -> list[Schedule]:
         found = []

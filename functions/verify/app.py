@@ -7,16 +7,17 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from badgehub.routers import accessibility, public_documents, supplements, verification
+from badgehub.routers import accessibility, landing, public_documents, supplements, verification
 from badgehub.runtime.http import install_error_table
 from badgehub.runtime.observability import observed
 
 app = APIGatewayHttpResolver()
-install_error_table(app)
+install_error_table(app, landing.not_found_page)
 app.include_router(public_documents.router)
 app.include_router(verification.router)
 app.include_router(accessibility.router)
 app.include_router(supplements.router)
+app.include_router(landing.router)
 
 
 @observed

@@ -32,7 +32,8 @@ class Ob2Validator:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=120, env=env, check=False
         )
-        assert done.returncode == 0, f"validator harness failed:\n{done.stderr}"
+        # 4: the validator ran and found the badge not valid, which the report says too.
+        assert done.returncode in (0, 4), f"validator harness failed:\n{done.stderr}"
         result: dict[str, Any] = json.loads(done.stdout)
         return result["report"]
 
@@ -69,7 +70,7 @@ class VcVerifier:
             env=env,
             check=False,
         )
-        assert done.returncode == 0, f"verifier harness failed:\n{done.stdout}\n{done.stderr}"
+        assert done.returncode in (0, 4), f"verifier harness failed:\n{done.stdout}\n{done.stderr}"
         result: dict[str, Any] = json.loads(done.stdout)
         return result
 

@@ -1,7 +1,15 @@
-"""The README's walk-through over HTTP against the running local platform."""
+"""The README's walk-through over HTTP against the running local platform.
+
+`test_the_readme_walk_through_runs_as_written` runs the README's own curl block, read from
+README.md at test time; the other tests walk the same journey from Python, step by step.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -109,3 +117,58 @@ def test_errors_over_http_are_json_never_a_stack_trace(platform: dict[str, Any])
     unknown = requests.get(f"{platform['base_url']}/no/such/route", timeout=5)
     assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == "not_found"
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def readme_walk_through() -> str:
+    """The one fenced bash block of the README's "Walk-through with curl" section."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Walk-through with curl\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"^```bash\n(.*?)^```$", section, re.DOTALL | re.MULTILINE)
+    assert len(blocks) == 1, "the walk-through is one bash block"
+    return str(blocks[0])
+
+
+def test_the_readme_walk_through_runs_as_written(platform: dict[str, Any], tmp_path: Path) -> None:
+    """Pasted into bash in a checkout, the block does what it says, step by step.
+
+    The shell is strict (`set -euo pipefail`), as a careful reader is: a failed step stops it.
+    The working directory looks like a checkout after `make setup` (the platform's `.local`,
+    the tests folder, the validator's virtualenv), so the files the block writes stay here.
+    """
+    python = Path(
+        os.environ.get("OB2_VALIDATOR_PYTHON") or ROOT / ".venv-ob2validator" / "bin" / "python"
+    )
+    if not python.exists():
+        pytest.fail("the 1EdTech validator is not installed: run `make setup`")
+    if not (ROOT / "tests" / "conformance" / "vc_verifier" / "node_modules").exists():
+        pytest.fail("the VC verifier is not installed: run `make setup`")
+    (tmp_path / ".local").symlink_to(Path(platform["ca_file"]).parents[1])
+    (tmp_path / "tests").symlink_to(ROOT / "tests")
+    (tmp_path / ".venv-ob2validator").symlink_to(python.parents[1])
+    env = {
+        **os.environ,
+        "BASE": platform["base_url"],
+        "ADMIN_API_KEY": platform["admin_api_key"],
+    }
+
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", readme_walk_through()],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+    out = done.stdout
+    assert done.returncode == 0, f"{out[-4000:]}\n{done.stderr[-4000:]}"
+    assert '"error":' not in out, out[-4000:]
+    assert re.search(r"HTTP/\S+ 410", out)  # step 6: the mistake, revoked (after the list)
+    assert out.count('"verdict":"valid"') == 2  # step 8: the URL and the baked image
+    assert '"valid": true' in out  # step 9: the 1EdTech validator's report
+    assert '"verified":true' in out  # step 9: DCC verifier-core
+    assert (tmp_path / "baked.png").read_bytes().startswith(b"\x89PNG")

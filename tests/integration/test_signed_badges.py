@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 import boto3
 import pytest
@@ -43,8 +44,11 @@ def _verify_ob2_jws(api: Api, token: str) -> dict[str, Any]:
     payload = json.loads(unverified.objects["payload"])
     key_doc = _get(api, payload["verification"]["creator"]).json()
     issuer = _get(api, _get(api, payload["badge"]).json()["issuer"]).json()
-    assert key_doc["owner"] == issuer["id"]
-    assert key_doc["id"] in issuer["publicKey"]
+    # The badge links to the Profile naming its key: the issuer's own, under `?key=`.
+    key_id = key_doc["id"].rsplit("/", 1)[1]
+    assert issuer["id"] == f"{key_doc['owner']}?key={key_id}"
+    assert issuer["publicKey"] == key_doc["id"]
+    assert _get(api, key_doc["owner"]).json()["name"] == issuer["name"]
     unverified.verify(jwk.JWK.from_pem(key_doc["publicKeyPem"].encode()))
     return payload
 
@@ -160,6 +164,21 @@ def test_rotation_keeps_old_badges_verifiable_and_signs_new_ones_with_new_keys(
             credential, _did_key(api, credential["proof"]["verificationMethod"])
         )
     assert _verify_ob2_jws(api, old_jws)["verification"]["creator"].endswith("/keys/key-3")
+    # The plain Profile names one key, the newest: OB 2.0 validators refuse a list.
+    profile = _get(api, f"/issuers/{tenant.issuer_id}").json()
+    assert profile["publicKey"].endswith("/keys/key-6")
+
+
+def test_a_profile_or_badge_class_for_a_key_the_issuer_does_not_have_is_404(
+    api: Api, tenant: Tenant
+) -> None:
+    keys = api.call("GET", f"/v1/issuers/{tenant.issuer_id}/keys", token=tenant.key).json()
+    ed25519 = next(k["id"] for k in keys["items"] if k["algorithm"] == "Ed25519")
+    for key in (ed25519, "key-99", "<script>"):
+        for path in (f"/issuers/{tenant.issuer_id}", f"/badges/{tenant.badge_id}"):
+            reply = api.call("GET", f"{path}?key={quote(key, safe='')}")
+            assert reply.status == 404, (path, key)
+            assert reply.json()["error"]["field"] == "key"
 
 
 def test_key_rotations_are_limited_per_issuer_per_day(api: Api, tenant: Tenant) -> None:

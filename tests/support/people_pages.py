@@ -370,6 +370,22 @@ def _badge_with_supplement(lang: str) -> Page:
     )
 
 
+def _revoked_from_records(lang: str) -> Page:
+    """A revoked badge hosted here: its document says only "revoked"; our records say the rest."""
+    hosted = "https://badges.example/assertions/a1"
+    summary = Summary(
+        format="ob2-hosted",
+        hosted_here=True,
+        revocation_reason="Issued to the wrong student",
+    )
+    revoked = Check("revocation", False, "The issuer revoked this badge.", outcome=Verdict.REVOKED)
+    report = Report.of([revoked], summary, {"id": hosted, "revoked": True})
+    full = a_summary().to_json()
+    recorded = {k: full[k] for k in ("issuer_name", "achievement_name", "image_url", "issued_on")}
+    links = document_links(PublicUrls(base=BASE, assets=ASSETS), "a1")
+    return pages.report_page(page_report(report, recorded), lang, VERIFY, ASSETS, links)
+
+
 def _verdict(verdict: str) -> Callable[[str], Page]:
     return lambda lang: _badge_page(verdict, lang)
 
@@ -514,4 +530,11 @@ PAGES: dict[str, PeoplePage] = {
     "share-embed": PeoplePage("/embed/a1", _shared(embed_page)),
     "share-print": PeoplePage("/share/a1/print", _shared(print_page)),
     "share-missing": PeoplePage("/share/a9", lambda lang: missing_page(lang, VERIFY, ASSETS)),
+    "badge-revoked-from-records": PeoplePage("/assertions/a1", _revoked_from_records),
+    "landing": PeoplePage(
+        "/", lambda lang: pages.landing_page(lang, VERIFY, ASSETS, BASE + "/openapi.yaml")
+    ),
+    "not-found": PeoplePage(
+        "/assertions/lost", lambda lang: pages.not_found_page(lang, VERIFY, ASSETS, BASE + "/")
+    ),
 }

@@ -259,3 +259,29 @@ def test_given_keywords_and_absolute_iri_keys_then_none_is_reported() -> None:
 def test_given_an_unknown_context_then_undefined_terms_refuses_rather_than_guesses() -> None:
     with pytest.raises(jsonld.JsonLdError):
         jsonld.undefined_terms({"@context": [EXAMPLE_CONTEXT], "name": "x"})
+
+
+def test_bundled_contexts_are_resolved_once_then_kept_by_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Static: a second canonicalisation loads no context at all (pyld finds them by URL)."""
+    loaded: list[str] = []
+    real = jsonld.document_loader
+
+    def counting(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+        loaded.append(url)
+        return real(url, options)
+
+    monkeypatch.setattr(jsonld, "document_loader", counting)
+    first = jsonld.canonicalize(open_badge_credential())
+    loaded.clear()
+    assert jsonld.canonicalize(open_badge_credential()) == first
+    assert loaded == []
+
+
+def test_a_stand_in_for_a_bundled_url_is_honoured_even_once_that_url_is_cached() -> None:
+    jsonld.canonicalize(open_badge_credential())  # OB_EXTENSIONS now resolved and kept
+    other = {"@context": {"@vocab": "https://example.org/other#"}}
+    with jsonld.extra_documents({OB_EXTENSIONS: other}):
+        changed = jsonld.canonicalize(open_badge_credential())
+    assert changed != jsonld.canonicalize(open_badge_credential())

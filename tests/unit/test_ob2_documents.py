@@ -12,25 +12,35 @@ URLS = PublicUrls(base="https://badges.example.org", assets="https://cdn.example
 
 
 def test_issuer_profile_has_every_required_field_and_absolute_id() -> None:
-    doc = ob2.issuer_profile(an_issuer_record(), URLS, ["key-3", "key-6"])
+    doc = ob2.issuer_profile(an_issuer_record(), URLS, "key-6")
     assert doc["@context"] == "https://w3id.org/openbadges/v2"
     assert doc["type"] == "Issuer"
     assert doc["id"] == "https://badges.example.org/issuers/i1"
     assert {"name", "url", "email"} <= doc.keys()
     assert "image" not in doc and "description" not in doc  # empty values are left out
-    assert doc["publicKey"] == [
-        "https://badges.example.org/issuers/i1/keys/key-3",
-        "https://badges.example.org/issuers/i1/keys/key-6",
-    ]
+    # One value: OB 2.0 validators refuse a Profile naming more than one key.
+    assert doc["publicKey"] == "https://badges.example.org/issuers/i1/keys/key-6"
     assert doc["revocationList"] == "https://badges.example.org/issuers/i1/revocations"
 
 
 def test_signed_assertion_names_its_key_and_uses_a_urn_uuid_id() -> None:
     key_url = URLS.key("i1", "key-3")
-    doc = ob2.signed_assertion(an_assertion_record(), a_badge_record(), URLS, key_url)
+    doc = ob2.signed_assertion(an_assertion_record(), a_badge_record(), URLS, "key-3")
     assert doc["id"] == "urn:uuid:a1"
     assert doc["verification"] == {"type": "SignedBadge", "creator": key_url}
     assert "ada@example.org" not in json.dumps(doc)
+
+
+def test_a_signed_badge_links_to_the_profile_of_the_key_that_signed_it() -> None:
+    doc = ob2.signed_assertion(an_assertion_record(), a_badge_record(), URLS, "key-3")
+    assert doc["badge"] == "https://badges.example.org/badges/b1?key=key-3"
+    badge = ob2.badge_class(a_badge_record(), URLS, "key-3")
+    assert badge["id"] == doc["badge"]
+    assert badge["issuer"] == "https://badges.example.org/issuers/i1?key=key-3"
+    profile = ob2.issuer_profile(an_issuer_record(), URLS, "key-3", per_key=True)
+    assert profile["id"] == badge["issuer"]
+    assert profile["publicKey"] == URLS.key("i1", "key-3")
+    assert ob2.cryptographic_key("i1", "key-3", "PEM", URLS)["owner"] == URLS.issuer("i1")
 
 
 def test_revocation_list_and_key_documents() -> None:

@@ -27,3 +27,11 @@ def test_every_deployed_route_is_documented_and_nothing_else() -> None:
     }
     deployed = {route.route_key for route in template.routes()}
     assert documented == deployed
+
+
+def test_the_document_served_at_openapi_yaml_is_this_one() -> None:
+    """The layer carries a copy to serve (docs/ is not deployed); it must not drift."""
+    served = Path(__file__).resolve().parents[2] / "layers/common/badgehub/data/openapi.yaml"
+    assert served.read_text() == SPEC.read_text(), (
+        "copy docs/openapi.yaml to layers/common/badgehub/data/openapi.yaml"
+    )

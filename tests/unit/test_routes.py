@@ -79,3 +79,10 @@ def test_every_public_url_is_a_catalogued_route(method: str) -> None:
     assert url.startswith(URLS.base + "/")
     path = url[len(URLS.base) :]
     assert any(p.match(path) for p in _route_patterns()), path
+
+
+def test_the_default_route_goes_to_the_function_the_catalog_names() -> None:
+    default = template.read().default_route()
+    assert default is not None
+    assert default.function == catalog.DEFAULT_ROUTE_FUNCTION
+    assert default.route_key == "$default"

@@ -1199,3 +1199,86 @@ def test_a_key_document_is_trusted_only_when_its_controller_lists_it() -> None:
     assert ok.verdict is Verdict.VALID, ok.to_json()
     assert forged.verdict is Verdict.INVALID
     assert any("assertionMethod" in message for message in forged.errors)
+
+
+# --- key rotation ---------------------------------------------------------------------------------
+
+
+def _retired_key_badge(web: FakeWeb, key_url: str, owner: str) -> str:
+    """A badge signed by a key its issuer's profile no longer names (it names key-3 now)."""
+    signed_ob2(web, rsa_key(1))
+    web.serve(
+        key_url,
+        {
+            "@context": OB2,
+            "type": "CryptographicKey",
+            "id": key_url,
+            "owner": owner,
+            "publicKeyPem": pem(rsa_key(2)),
+        },
+    )
+    documents = ob2_documents(
+        id="urn:uuid:7b2e",
+        verification={"type": "SignedBadge", "creator": key_url},
+    )
+    return jws.sign_compact({"alg": "RS256"}, documents["assertion"], rs256_signer(rsa_key(2)))
+
+
+def test_a_badge_signed_by_a_retired_key_published_by_its_issuer_stays_valid() -> None:
+    web = FakeWeb()
+    token = _retired_key_badge(web, f"{BASE}/issuers/i1/keys/key-1", f"{BASE}/issuers/i1")
+
+    report = run(CompactToken(token), web)
+
+    assert report.verdict is Verdict.VALID, report.errors
+
+
+def test_a_key_published_elsewhere_cannot_claim_an_issuer_it_is_not_listed_by() -> None:
+    web = FakeWeb()
+    token = _retired_key_badge(web, "https://elsewhere.example/keys/1", f"{BASE}/issuers/i1")
+
+    report = run(CompactToken(token), web)
+
+    assert report.verdict is Verdict.INVALID
+    assert "The issuer's profile does not list the key that signed this badge." in report.errors
+
+
+def test_a_retired_key_on_the_issuers_site_must_still_name_the_issuer_as_owner() -> None:
+    web = FakeWeb()
+    token = _retired_key_badge(web, f"{BASE}/issuers/i1/keys/key-1", f"{BASE}/issuers/i2")
+
+    report = run(CompactToken(token), web)
+
+    assert report.verdict is Verdict.INVALID
+
+
+def test_a_profile_of_one_key_vouches_for_it_under_the_issuers_own_id() -> None:
+    web = FakeWeb()
+    token = _retired_key_badge(web, f"{BASE}/issuers/i1/keys/key-1", f"{BASE}/issuers/i1")
+    documents = ob2_documents()
+    per_key = f"{BASE}/issuers/i1?key=key-1"
+    web.serve(f"{BASE}/badges/b1", {**documents["badge"], "issuer": per_key})
+    web.serve(
+        per_key,
+        {**documents["issuer"], "id": per_key, "publicKey": f"{BASE}/issuers/i1/keys/key-1"},
+    )
+
+    report = run(CompactToken(token), web)
+
+    assert report.verdict is Verdict.VALID, report.errors
+
+
+def test_a_profile_of_one_key_cannot_take_a_key_owned_by_another_issuer() -> None:
+    web = FakeWeb()
+    token = _retired_key_badge(web, f"{BASE}/issuers/i1/keys/key-1", f"{BASE}/issuers/i2")
+    documents = ob2_documents()
+    per_key = f"{BASE}/issuers/i1?key=key-1"
+    web.serve(f"{BASE}/badges/b1", {**documents["badge"], "issuer": per_key})
+    web.serve(
+        per_key,
+        {**documents["issuer"], "id": per_key, "publicKey": f"{BASE}/issuers/i1/keys/key-1"},
+    )
+
+    report = run(CompactToken(token), web)
+
+    assert report.verdict is Verdict.INVALID

@@ -7,8 +7,8 @@ Run it with the validator's own interpreter (see ``install.sh``)::
 ``<input>`` is a URL, a path to a JSON file, a path to a baked PNG or SVG
 image, a compact JWS string or a JSON string. The validator's full result
 (``graph``, ``input`` and ``report``) is printed as JSON on stdout; the verdict
-is ``report.valid``. The exit code is 0 whenever the validator ran, valid or
-not, and non-zero only when this harness itself failed.
+is ``report.valid``. The exit code is 0 when the validator found the badge valid,
+4 when it ran and found it not valid, and 1 or 2 when this harness itself failed.
 
 Network: the validator fetches every URL with ``requests``, the JSON-LD
 context included. Here the context URLs are answered from the copy bundled in
@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 EXIT_HARNESS_FAILURE = 1
 EXIT_USAGE = 2
+EXIT_NOT_VALID = 4
 
 # Where the Open Badges 2.0 context is published: the w3id.org permalink and the
 # document it redirects to. All are answered from the bundled copy.
@@ -297,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         f"valid={report.get('valid')} errorCount={report.get('errorCount')} "
         f"warningCount={report.get('warningCount')}"
     )
-    return 0
+    return 0 if report.get("valid") is True else EXIT_NOT_VALID
 
 
 if __name__ == "__main__":

@@ -433,7 +433,8 @@ const pretty = process.argv.includes('--pretty');
 try {
   const result = await main();
   await emit(result, pretty);
-  process.exitCode = 0;
+  // 4: it ran and the credential is not verified (as run_validator.py says "not valid").
+  process.exitCode = result.verified === true ? 0 : 4;
 } catch(e) {
   if(e instanceof UsageError) {
     if(e.message !== 'help') {

@@ -56,10 +56,17 @@ def extra_documents(documents: Mapping[str, Any]) -> Iterator[None]:
 
 
 def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """pyld document loader answering from the bundle (and `extra_documents`) and nothing else."""
+    """pyld document loader answering from the bundle (and `extra_documents`) and nothing else.
+
+    Bundled documents are tagged `static`: they never change, so pyld keeps each one resolved
+    by its URL in our cache (`_options`) instead of copying and re-canonicalising the whole
+    context on every call to find it again by content.
+    """
+    found = {}
     document = (_EXTRA.get() or {}).get(url)
     if document is None:
         document = bundled_documents().get(url)
+        found = {"tag": "static"} if document is not None else {}
     if document is None:
         raise UnknownDocument(url)
     return {
@@ -67,6 +74,7 @@ def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str
         "documentUrl": url,
         "contentType": "application/ld+json",
         "document": copy.deepcopy(document),  # pyld resolves relative URLs in place
+        **found,
     }
 
 
@@ -90,10 +98,12 @@ def _options() -> dict[str, Any]:
     relative IRIs against http://example.org/base/ and signs them, where jsonld.js leaves them
     relative and drops them: the canonical forms, and so the signatures, would disagree.
     """
+    # With extra documents in play, a fresh cache: they may stand in for a URL we also ship.
+    cache = _resolved_contexts if _EXTRA.get() is None else _BoundedCache()
     return {
         "base": None,
         "documentLoader": document_loader,
-        "contextResolver": ContextResolver(_resolved_contexts, document_loader),
+        "contextResolver": ContextResolver(cache, document_loader),
     }
 
 

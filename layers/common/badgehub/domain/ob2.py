@@ -21,19 +21,27 @@ def _compact(doc: JsonDict) -> JsonDict:
     return {key: value for key, value in doc.items() if value not in (None, [], "")}
 
 
-def issuer_profile(issuer: Issuer, urls: PublicUrls, rsa_key_ids: list[str]) -> JsonDict:
-    """The Profile; `publicKey` lists every RSA key ever used, so old signed badges verify."""
+def issuer_profile(
+    issuer: Issuer, urls: PublicUrls, rsa_key_id: str | None, *, per_key: bool = False
+) -> JsonDict:
+    """The Profile, naming one `publicKey`: OB 2.0 validators refuse a list (1EdTech's does).
+
+    The plain Profile (`/issuers/<id>`) names the key the issuer signs with now. Each RSA key
+    also has a Profile of its own (`per_key`: `/issuers/<id>?key=<key>`, the same issuer naming
+    that key), which the badges that key signed link to, so they keep verifying after any
+    number of rotations.
+    """
     return _compact(
         {
             "@context": CONTEXT,
             "type": "Issuer",
-            "id": urls.issuer(issuer.id),
+            "id": urls.issuer(issuer.id, rsa_key_id if per_key else None),
             "name": issuer.name,
             "url": issuer.url,
             "email": issuer.email,
             "description": issuer.description,
             "image": urls.asset(issuer.image.key) if issuer.image else None,
-            "publicKey": [urls.key(issuer.id, key_id) for key_id in rsa_key_ids],
+            "publicKey": urls.key(issuer.id, rsa_key_id) if rsa_key_id else None,
             "revocationList": urls.revocation_list(issuer.id),
         }
     )
@@ -71,18 +79,19 @@ def signed_id(assertion_id: str) -> str:
     return f"urn:uuid:{assertion_id}"
 
 
-def badge_class(badge: BadgeClass, urls: PublicUrls) -> JsonDict:
+def badge_class(badge: BadgeClass, urls: PublicUrls, signing_key: str | None = None) -> JsonDict:
+    """The BadgeClass; with `signing_key`, its issuer is the Profile naming that key."""
     criteria = _compact({"id": badge.criteria_url, "narrative": badge.criteria_narrative})
     return _compact(
         {
             "@context": CONTEXT,
             "type": "BadgeClass",
-            "id": urls.badge(badge.id),
+            "id": urls.badge(badge.id, signing_key),
             "name": badge.name,
             "description": badge.description,
             "image": urls.asset(badge.image.key),
             "criteria": criteria,
-            "issuer": urls.issuer(badge.issuer_id),
+            "issuer": urls.issuer(badge.issuer_id, signing_key),
             "tags": list(badge.tags),
             "alignment": [alignment(a) for a in badge.alignments],
         }
@@ -112,12 +121,17 @@ def hosted_assertion(assertion: Assertion, badge: BadgeClass, urls: PublicUrls) 
 
 
 def signed_assertion(
-    assertion: Assertion, badge: BadgeClass, urls: PublicUrls, key_url: str
+    assertion: Assertion, badge: BadgeClass, urls: PublicUrls, key_id: str
 ) -> JsonDict:
-    """The JWS payload: `urn:uuid` id, SignedBadge verification naming the key (`creator`)."""
+    """The JWS payload: `urn:uuid` id, SignedBadge verification naming the key (`creator`).
+
+    Its `badge` is the BadgeClass of the signing key (`/badges/<id>?key=<key>`), whose issuer
+    is the Profile naming that key: the chain a validator follows stays true after rotations.
+    """
     doc = _assertion_body(assertion, badge, urls)
     doc["id"] = signed_id(assertion.id)
-    doc["verification"] = {"type": "SignedBadge", "creator": key_url}
+    doc["badge"] = urls.badge(badge.id, key_id)
+    doc["verification"] = {"type": "SignedBadge", "creator": urls.key(badge.issuer_id, key_id)}
     return doc
 
 

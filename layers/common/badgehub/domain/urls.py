@@ -13,11 +13,13 @@ class PublicUrls:
     base: str
     assets: str
 
-    def issuer(self, issuer_id: str) -> str:
-        return f"{self.base}/issuers/{issuer_id}"
+    def issuer(self, issuer_id: str, signing_key: str | None = None) -> str:
+        """The issuer's Profile; with `signing_key`, the Profile naming that one RSA key."""
+        return f"{self.base}/issuers/{issuer_id}" + _signing_key_query(signing_key)
 
-    def badge(self, badge_id: str) -> str:
-        return f"{self.base}/badges/{badge_id}"
+    def badge(self, badge_id: str, signing_key: str | None = None) -> str:
+        """The BadgeClass; with `signing_key`, the one whose issuer is that key's Profile."""
+        return f"{self.base}/badges/{badge_id}" + _signing_key_query(signing_key)
 
     def assertion(self, assertion_id: str) -> str:
         return f"{self.base}/assertions/{assertion_id}"
@@ -27,6 +29,7 @@ class PublicUrls:
 
     # Open Badges 2.0 signed badges
     def key(self, issuer_id: str, key_id: str) -> str:
+        """The CryptographicKey document; its owner is the issuer's plain Profile."""
         return f"{self.issuer(issuer_id)}/keys/{key_id}"
 
     def revocation_list(self, issuer_id: str) -> str:
@@ -88,3 +91,7 @@ class PublicUrls:
 
     def oembed(self) -> str:
         return f"{self.base}/oembed"
+
+
+def _signing_key_query(signing_key: str | None) -> str:
+    return f"?key={quote(signing_key, safe='')}" if signing_key else ""

@@ -99,6 +99,7 @@ ROUTES: tuple[Route, ...] = (
         ("POST", "/v1/verify"),
     ),
     *_routes(VERIFY, "accessibility", ("GET", "/accessibility")),
+    *_routes(VERIFY, "landing", ("GET", "/"), ("GET", "/openapi.yaml")),
     *_routes(
         CLAIM,
         "recipient",
@@ -129,6 +130,10 @@ ROUTES: tuple[Route, ...] = (
         ("GET", "/oembed"),
     ),
 )
+
+# API Gateway's `$default` route (whatever no route matches) goes to this function, whose
+# error table gives browsers a page where software gets the JSON 404.
+DEFAULT_ROUTE_FUNCTION = VERIFY
 
 # Public documents: served to anyone, and answered from the store when we verify our own badges.
 DOCUMENTS = frozenset(

@@ -68,7 +68,9 @@ def issuer_profile(issuer_id: str) -> Response[str]:
             return public_pages.issuer_page(view, lang, urls, verify_url, origins)
 
         return html_page("issuer", render)
-    return document_response(public.issuer_document(issuer_id, ports=wiring.ports(), urls=urls))
+    key = router.current_event.get_query_string_value("key")
+    document = public.issuer_document(issuer_id, ports=wiring.ports(), urls=urls, signing_key=key)
+    return document_response(document)
 
 
 @router.get("/issuers/<issuer_id>/keys/<key_id>")
@@ -119,7 +121,9 @@ def badge_class(badge_id: str) -> Response[str]:
             return public_pages.badge_class_page(view, lang, urls, verify_url, origins)
 
         return html_page("badge", render)
-    return document_response(public.badge_document(badge_id, ports=wiring.ports(), urls=urls))
+    key = router.current_event.get_query_string_value("key")
+    document = public.badge_document(badge_id, ports=wiring.ports(), urls=urls, signing_key=key)
+    return document_response(document)
 
 
 @router.get("/assertions/<assertion_id>")

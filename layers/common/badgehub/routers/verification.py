@@ -6,7 +6,7 @@ every public document: documents are most of the verify function's traffic.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -50,7 +50,10 @@ def verification_page(
     email: str | None,
     links: list[tuple[str, str]] | None = None,
     recipient_name: str | None = None,
+    recorded: dict[str, Any] | None = None,
 ) -> Response[str]:
+    """`recorded`: our own records of a badge hosted here, shown for what a revoked badge's
+    documents no longer say."""
     from ..domain.recipients import Viewer
     from ..usecases.supplements import own_assertion_id, public_view
     from ..web import pages
@@ -60,7 +63,7 @@ def verification_page(
     urls = public_urls(router)
     ours = own_assertion_id(report, urls)
     page = pages.report_page(
-        page_report(report),
+        page_report(report, recorded),
         language(router),
         urls.base + "/verify",
         image_origins(),
@@ -73,6 +76,7 @@ def verification_page(
 
 def badge_page(assertion_id: str) -> Response[str]:
     """The page a recruiter sees at a badge's own URL."""
+    from ..usecases.public import recorded_facts
     from ..usecases.recipients import public_name
     from ..usecases.verify import Url
     from ..web.verify_views import document_links
@@ -83,6 +87,7 @@ def badge_page(assertion_id: str) -> Response[str]:
         None,
         document_links(urls, assertion_id),
         public_name(assertion_id, ports=wiring.ports()),
+        recorded_facts(assertion_id, ports=wiring.ports(), urls=urls),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -69,11 +70,25 @@ def status_for(error: DomainError) -> int:
     return 400
 
 
-def install_error_table(app: APIGatewayHttpResolver) -> None:
-    """One place maps every failure to a status and `{"error": {code, message, field}}`."""
+BrowserPage = Callable[[BaseRouter], "Response[str] | None"]
+
+
+def install_error_table(
+    app: APIGatewayHttpResolver, not_found_page: BrowserPage | None = None
+) -> None:
+    """One place maps every failure to a status and `{"error": {code, message, field}}`.
+
+    `not_found_page`, where a function serves people: what a browser gets instead of the JSON
+    404 (an unknown route or id), or None to answer JSON as for software.
+    """
+
+    def _page_for_browsers() -> Response[str] | None:
+        return not_found_page(app) if not_found_page else None
 
     @app.exception_handler(DomainError)
     def _domain(error: DomainError) -> Response[str]:
+        if isinstance(error, NotFound) and (page := _page_for_browsers()):
+            return page
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthenticated) else {}
         if isinstance(error, TooManyRequests):
             headers["Retry-After"] = str(error.retry_after)
@@ -96,7 +111,7 @@ def install_error_table(app: APIGatewayHttpResolver) -> None:
 
     @app.not_found
     def _not_found(_: Exception) -> Response[str]:
-        return json_response(404, error_body("not_found", "no such route"))
+        return _page_for_browsers() or json_response(404, error_body("not_found", "no such route"))
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from urllib.parse import parse_qs
 
 from ..domain.errors import DomainError
 from ..domain.urls import PublicUrls
@@ -39,8 +40,10 @@ def _pattern(path: str) -> re.Pattern[str]:
 
 
 @_route("/issuers/<issuer_id>")
-def _issuer(ports: DocumentPorts, urls: PublicUrls, issuer_id: str) -> public.PublicDocument:
-    return public.issuer_document(issuer_id, ports=ports, urls=urls)
+def _issuer(
+    ports: DocumentPorts, urls: PublicUrls, issuer_id: str, key: str | None = None
+) -> public.PublicDocument:
+    return public.issuer_document(issuer_id, ports=ports, urls=urls, signing_key=key)
 
 
 @_route("/issuers/<issuer_id>/keys/<key_id>")
@@ -70,8 +73,14 @@ def _status(
 
 
 @_route("/badges/<badge_id>")
-def _badge(ports: DocumentPorts, urls: PublicUrls, badge_id: str) -> public.PublicDocument:
-    return public.badge_document(badge_id, ports=ports, urls=urls)
+def _badge(
+    ports: DocumentPorts, urls: PublicUrls, badge_id: str, key: str | None = None
+) -> public.PublicDocument:
+    return public.badge_document(badge_id, ports=ports, urls=urls, signing_key=key)
+
+
+# The only query the public documents read: which RSA key a Profile or BadgeClass names.
+_WITH_KEY = {_issuer, _badge}
 
 
 @_route("/assertions/<assertion_id>")
@@ -114,12 +123,16 @@ class OwnDocumentsFetcher:
         base = self._urls.base
         if not url.startswith(base + "/"):
             return self._foreign.fetch(url)
-        path = url[len(base) :].split("?", 1)[0].split("#", 1)[0]
+        path, _, query = url[len(base) :].split("#", 1)[0].partition("?")
         for pattern, build in _COMPILED:
             found = pattern.match(path)
             if found:
+                params = found.groupdict()
+                key = parse_qs(query).get("key")
+                if key and build in _WITH_KEY:
+                    params["key"] = key[0]
                 try:
-                    document = build(self._ports, self._urls, **found.groupdict())
+                    document = build(self._ports, self._urls, **params)
                 except DomainError:
                     return Fetched(404, "application/json", b"{}", url)
                 body = document.body

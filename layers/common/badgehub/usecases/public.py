@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -41,19 +42,82 @@ class PublicDocument:
     max_age: int = 60
 
 
-def issuer_document(issuer_id: str, *, ports: DocumentPorts, urls: PublicUrls) -> PublicDocument:
+class _IssuerDocuments:
+    """The documents built from an issuer and its keys, kept per container (Lambda's or a
+    worker's process) while the issuer record is unchanged.
+
+    Keys are only ever added, and a rotation changes the issuer record (`key_count`) in the
+    same transaction as it adds them, so an issuer record equal to the one a document was
+    built from means the same keys: one issuer read answers, with no key query and no build.
+    """
+
+    size = 512
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[str, str, PublicUrls, str | None], tuple[Issuer, PublicDocument]]
+        self._built = {}
+
+    def get(
+        self, kind: str, issuer: Issuer, urls: PublicUrls, extra: str | None, build: Builder
+    ) -> PublicDocument:
+        key = (kind, issuer.id, urls, extra)
+        found = self._built.get(key)
+        if found is not None and found[0] == issuer:
+            return found[1]
+        document = build()
+        if key not in self._built and len(self._built) >= self.size:
+            del self._built[next(iter(self._built))]
+        self._built[key] = (issuer, document)
+        return document
+
+
+Builder = Callable[[], PublicDocument]
+_issuer_documents = _IssuerDocuments()
+
+
+def issuer_document(
+    issuer_id: str, *, ports: DocumentPorts, urls: PublicUrls, signing_key: str | None = None
+) -> PublicDocument:
+    """The Profile naming the current RSA key, or (`signing_key`) the one naming that key."""
     issuer = ports.issuers.get_issuer(issuer_id)
     if issuer is None:
         raise NotFound("no issuer with this id", field="issuerId")
-    rsa_ids = [k.key_id for k in ports.keys.list_keys(issuer_id) if k.algorithm is Algorithm.RS256]
-    return PublicDocument(ob2.issuer_profile(issuer, urls, rsa_ids))
+    return _issuer_documents.get(
+        "profile",
+        issuer,
+        urls,
+        signing_key,
+        lambda: _issuer_profile(issuer, ports=ports, urls=urls, signing_key=signing_key),
+    )
 
 
-def badge_document(badge_id: str, *, ports: DocumentPorts, urls: PublicUrls) -> PublicDocument:
+def _issuer_profile(
+    issuer: Issuer, *, ports: DocumentPorts, urls: PublicUrls, signing_key: str | None
+) -> PublicDocument:
+    issuer_id = issuer.id
+    rsa = [k for k in ports.keys.list_keys(issuer_id) if k.algorithm is Algorithm.RS256]
+    if signing_key is not None:
+        _rsa_key_named(rsa, signing_key)
+        return PublicDocument(ob2.issuer_profile(issuer, urls, signing_key, per_key=True))
+    current = next((k.key_id for k in rsa if k.active), rsa[-1].key_id if rsa else None)
+    return PublicDocument(ob2.issuer_profile(issuer, urls, current))
+
+
+def _rsa_key_named(rsa: list[SigningKey], key_id: str) -> None:
+    if not any(k.key_id == key_id for k in rsa):
+        raise NotFound("the issuer has no Open Badges 2.0 key with this id", field="key")
+
+
+def badge_document(
+    badge_id: str, *, ports: DocumentPorts, urls: PublicUrls, signing_key: str | None = None
+) -> PublicDocument:
     badge = ports.badges.get_badge(badge_id)
     if badge is None:
         raise NotFound("no badge with this id", field="badgeId")
-    return PublicDocument(ob2.badge_class(badge, urls))
+    if signing_key is not None:
+        keys = ports.keys.list_keys(badge.issuer_id)
+        _rsa_key_named([k for k in keys if k.algorithm is Algorithm.RS256], signing_key)
+    return PublicDocument(ob2.badge_class(badge, urls, signing_key))
 
 
 def _assertion(assertion_id: str, *, ports: DocumentPorts) -> Assertion:
@@ -110,10 +174,15 @@ def key_document(
 
 
 def did_document(issuer_id: str, *, ports: DocumentPorts, urls: PublicUrls) -> PublicDocument:
-    if ports.issuers.get_issuer(issuer_id) is None:
+    issuer = ports.issuers.get_issuer(issuer_id)
+    if issuer is None:
         raise NotFound("no issuer with this id", field="issuerId")
-    body = ob3.did_document(issuer_id, ports.keys.list_keys(issuer_id), urls)
-    return PublicDocument(body, media_type=DID_JSON, max_age=300)
+
+    def build() -> PublicDocument:
+        body = ob3.did_document(issuer_id, ports.keys.list_keys(issuer_id), urls)
+        return PublicDocument(body, media_type=DID_JSON, max_age=300)
+
+    return _issuer_documents.get("did", issuer, urls, None, build)
 
 
 def revocation_list_document(
@@ -204,3 +273,28 @@ def badge_page(badge_id: str, *, ports: DocumentPorts) -> BadgePage:
         raise NotFound("no issuer with this id", field="issuerId")
     counts = ports.badges.awarded_counts(badge.issuer_id, badge.id)
     return BadgePage(badge, issuer, _awarded(counts, badge.id))
+
+
+def recorded_facts(assertion_id: str, *, ports: DocumentPorts, urls: PublicUrls) -> dict[str, Any]:
+    """What this platform's records say about one of its badges, in the verification summary's
+    terms: for a revoked badge, whose public documents no longer say what it was.
+
+    Only what the badge's public documents said while it was valid: never the recipient.
+    """
+    assertion = ports.assertions.get_assertion(assertion_id)
+    badge = ports.badges.get_badge(assertion.badge_id) if assertion else None
+    issuer = ports.issuers.get_issuer(badge.issuer_id) if badge else None
+    if assertion is None or badge is None or issuer is None:
+        return {}
+    return {
+        "issuer_name": issuer.name,
+        "issuer_url": issuer.url,
+        "issuer_id": urls.issuer(issuer.id),
+        "achievement_name": badge.name,
+        "achievement_description": badge.description,
+        "criteria_narrative": badge.criteria_narrative,
+        "criteria_url": badge.criteria_url,
+        "image_url": urls.asset(badge.image.key),
+        "issued_on": ob2.iso(assertion.issued_on),
+        "expires": ob2.iso(assertion.expires) if assertion.expires else None,
+    }

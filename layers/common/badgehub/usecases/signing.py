@@ -93,7 +93,7 @@ def sign_assertion(
     ed25519 = keys.active(Algorithm.ED25519)
     p256 = keys.active(Algorithm.ES256)
     did = urls.did(issuer.id)
-    payload = ob2.signed_assertion(assertion, badge, urls, urls.key(issuer.id, rsa.key_id))
+    payload = ob2.signed_assertion(assertion, badge, urls, rsa.key_id)
     unsigned = ob3.open_badge_credential(assertion, badge, issuer, urls, credential_status)
     with key_service_errors():
         ob2_jws = jws.sign_compact({"alg": "RS256"}, payload, signer(key_service, rsa))

@@ -154,3 +154,15 @@ def accessibility_page(
         reviewed=i18n.long_date(STATEMENT_REVIEWED, lang),
         statement_page=True,
     )
+
+
+def landing_page(lang: str, verify_url: str, image_origins: str, api_docs_url: str) -> Page:
+    """`/`: what this platform is, where to verify a badge, where the API is described."""
+    return _render(
+        "landing.html", lang, image_origins, verify_url=verify_url, api_docs_url=api_docs_url
+    )
+
+
+def not_found_page(lang: str, verify_url: str, image_origins: str, home_url: str) -> Page:
+    """What a browser gets for an address with nothing at it (served with 404)."""
+    return _render("not_found.html", lang, image_origins, verify_url=verify_url, home_url=home_url)

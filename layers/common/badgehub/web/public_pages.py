@@ -146,4 +146,4 @@ def badge_class_page(
 def not_found_page(lang: str, what: str, verify_url: str, image_origins: str) -> Page:
     """`what`: "issuer" or "badge"; the same page whether it never existed or was removed."""
     lang = _language(lang)
-    return _render("not_found.html", lang, image_origins, what=what, verify_url=verify_url)
+    return _render("public_not_found.html", lang, image_origins, what=what, verify_url=verify_url)

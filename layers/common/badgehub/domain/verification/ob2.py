@@ -152,22 +152,43 @@ def ob2_revocation_check(revocation_list: Mapping[str, Any], assertion: Mapping[
 def ob2_key_ownership_check(
     key_document_: Mapping[str, Any], key_url: str, issuer: Mapping[str, Any]
 ) -> Check:
-    """OB 2.0: the CryptographicKey's owner is the issuer, and the issuer lists the key."""
+    """OB 2.0: the CryptographicKey's owner is the issuer, and the issuer vouches for the key.
+
+    OB 2.0 validators read a single `publicKey`, so an issuer that rotates keys publishes one
+    profile per key (its id the issuer's own with a query, `…?key=…`, on the same origin) or
+    stops naming old keys. The issuer vouches for a key its profile lists, or for a key that
+    is published on the issuer's own origin naming the issuer as its owner (the origin is
+    what OB 2.0 hosted verification trusts by default, too); a key elsewhere must be listed.
+    """
     issuer_id = issuer.get("id")
+    owner = key_document_.get("owner")
     if key_document_.get("id") != key_url:
         return failed("key_resolution", f"The key published at {key_url} describes another key.")
-    if key_document_.get("owner") != issuer_id:
+    plain_issuer = issuer_id.split("?", 1)[0] if isinstance(issuer_id, str) else issuer_id
+    if owner not in (issuer_id, plain_issuer):
         return failed(
             "key_resolution",
-            f"The key that signed this badge belongs to {key_document_.get('owner')}, "
-            f"not to its issuer ({issuer_id}).",
+            f"The key that signed this badge belongs to {owner}, not to its issuer ({issuer_id}).",
         )
     listed = {iri(k) for k in as_list(issuer.get("publicKey"))}
-    if key_url not in listed:
-        return failed(
-            "key_resolution", "The issuer's profile does not list the key that signed this badge."
+    if key_url in listed:
+        return passed("key_resolution", "The signing key belongs to the issuer, who lists it.")
+    if owner == issuer_id and _same_origin(key_url, issuer_id):
+        return passed(
+            "key_resolution",
+            "The signing key belongs to the issuer and is published on the issuer's own site "
+            "(a key it signed with before its newest).",
         )
-    return passed("key_resolution", "The signing key belongs to the issuer, who lists it.")
+    return failed(
+        "key_resolution", "The issuer's profile does not list the key that signed this badge."
+    )
+
+
+def _same_origin(url: str, other: Any) -> bool:
+    if not (is_web_url(url) and is_web_url(other)):
+        return False
+    mine, theirs = urlsplit(url), urlsplit(str(other))
+    return (mine.scheme, mine.netloc.lower()) == (theirs.scheme, theirs.netloc.lower())
 
 
 # --- Hosted ------------------------------------------------------------------------------------
