@@ -7,7 +7,13 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from badgehub.routers import accessibility, public_documents, supplements, verification
+from badgehub.routers import (
+    accessibility,
+    api_docs,
+    public_documents,
+    supplements,
+    verification,
+)
 from badgehub.runtime.http import install_error_table
 from badgehub.runtime.observability import observed
 
@@ -17,6 +23,7 @@ app.include_router(public_documents.router)
 app.include_router(verification.router)
 app.include_router(accessibility.router)
 app.include_router(supplements.router)
+app.include_router(api_docs.router)
 
 
 @observed

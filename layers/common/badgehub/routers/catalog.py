@@ -89,6 +89,14 @@ ROUTES: tuple[Route, ...] = (
         ("POST", "/v1/verify"),
     ),
     *_routes(VERIFY, "accessibility", ("GET", "/accessibility")),
+    # The API reference: the OpenAPI document, Swagger UI's page and the page's own files.
+    *_routes(
+        VERIFY,
+        "api_docs",
+        ("GET", "/openapi.json"),
+        ("GET", "/docs"),
+        ("GET", "/docs/assets/<name>"),
+    ),
     *_routes(
         CLAIM,
         "recipient",
