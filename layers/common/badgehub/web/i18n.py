@@ -138,7 +138,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error_title": "Error",
         # The API reference (`/docs`): Swagger UI's own words are English only.
         "apidocs.title": "API reference",
-        "apidocs.intro": "The HTTP API for issuer systems and for anyone who verifies badges, from the OpenAPI document below. The reference itself is in English.",
+        "apidocs.intro": "The HTTP API for issuer systems and for anyone who verifies badges, from the OpenAPI document below.",
         "apidocs.spec_link": "The OpenAPI document (JSON)",
         "apidocs.noscript": "The interactive reference needs JavaScript. Without it, read the OpenAPI document linked above.",
         "a11y.title": "Accessibility statement",
