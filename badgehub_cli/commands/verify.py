@@ -49,17 +49,22 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     client = Client(config)
-    path = "/v1/verify" + (f"?recipient={quote(args.recipient)}" if args.recipient else "")
+    # The e-mail address travels in the JSON body, out of URLs (and so out of access logs);
+    # an image body leaves the API only its `recipient` query parameter.
+    recipient = {"recipient": args.recipient} if args.recipient else {}
     if _is_url(args.badge):
-        report = client.post_json(path, {"url": args.badge})
+        report = client.post_json("/v1/verify", {"url": args.badge, **recipient})
     else:
         data = _read(args.badge)
         media_type = _image_type(data)
         if media_type:
-            reply = client.request("POST", path, body=data, content_type=media_type)
+            query = f"?recipient={quote(args.recipient)}" if args.recipient else ""
+            reply = client.request("POST", "/v1/verify" + query, body=data, content_type=media_type)
             report = reply.json()
         else:
-            report = client.post_json(path, _text_subject(data, args.badge))
+            report = client.post_json(
+                "/v1/verify", {**_text_subject(data, args.badge), **recipient}
+            )
     if not isinstance(report, dict) or "verdict" not in report:
         raise CliError("the platform's answer is not a verification report")
     if args.json:

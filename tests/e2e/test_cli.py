@@ -79,10 +79,13 @@ def test_the_recipient_is_checked_when_asked(platform: dict[str, Any], tmp_path:
     issued = issue_demo(platform, "cli-who@example.org")
     baked = _download(issued["links"]["baked"], tmp_path / "badge.png")
 
-    assert verify(platform, "--recipient", "cli-who@example.org", str(baked)).returncode == 0
-    other = verify(platform, "--recipient", "someone-else@example.org", str(baked))
-    assert other.returncode == 1
-    assert "✗ recipient" in other.stdout
+    signed = _download(issued["links"]["ob2_signed"], tmp_path / "badge.jws")
+
+    for subject in (str(baked), str(signed), issued["links"]["assertion"]):
+        assert verify(platform, "--recipient", "cli-who@example.org", subject).returncode == 0
+        other = verify(platform, "--recipient", "someone-else@example.org", subject)
+        assert other.returncode == 1, subject
+        assert "✗ recipient" in other.stdout
 
 
 def test_a_revoked_badge_exits_1_and_says_revoked_with_the_reason(
