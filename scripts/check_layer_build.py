@@ -18,6 +18,20 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "_", name).lower()
 
 
+def _api_reference_problems(layer: Path) -> list[str]:
+    """The API reference reads the OpenAPI document and Swagger UI's files from the layer."""
+    problems = []
+    spec = layer / "badgehub" / "data" / "openapi.yaml"
+    if spec.is_symlink() or not spec.is_file():
+        problems.append("the layer's openapi.yaml must be a copy, not a link")
+    elif spec.read_bytes() != (ROOT / "docs" / "openapi.yaml").read_bytes():
+        problems.append("the layer's openapi.yaml differs from docs/openapi.yaml")
+    for name in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        if not (layer / "swagger_ui" / "static" / name).is_file():
+            problems.append(f"the layer has no Swagger UI {name}")
+    return problems
+
+
 def main(build_dir: Path) -> int:
     layer = build_dir / "CommonLayer" / "python"
     problems: list[str] = []
@@ -35,6 +49,7 @@ def main(build_dir: Path) -> int:
             built = layer / "badgehub" / path.relative_to(source)
             if not built.exists():
                 problems.append(f"layer is missing {built.relative_to(build_dir)}")
+    problems += _api_reference_problems(layer)
     for function in ("IssueFunction", "VerifyFunction"):
         if not (build_dir / function / "app.py").exists():
             problems.append(f"{function} has no app.py in the build")

@@ -7,7 +7,14 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from badgehub.routers import accessibility, landing, public_documents, supplements, verification
+from badgehub.routers import (
+    accessibility,
+    api_docs,
+    landing,
+    public_documents,
+    supplements,
+    verification,
+)
 from badgehub.runtime.http import install_error_table
 from badgehub.runtime.observability import observed
 
@@ -18,6 +25,7 @@ app.include_router(verification.router)
 app.include_router(accessibility.router)
 app.include_router(supplements.router)
 app.include_router(landing.router)
+app.include_router(api_docs.router)
 
 
 @observed

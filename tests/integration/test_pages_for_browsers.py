@@ -146,11 +146,12 @@ def test_the_landing_page_says_what_this_is_and_links_verify_and_the_api_docs(
         html = page.body.decode()
         assert words in _text(html)
         assert 'href="https://badges.test/verify?lang=' in html
-        assert 'href="https://badges.test/openapi.yaml"' in html
+        assert 'href="https://badges.test/docs"' in html
     software = api.call("GET", "/")
     assert software.json() == {
         "verify": "https://badges.test/v1/verify",
-        "openapi": "https://badges.test/openapi.yaml",
+        "openapi": "https://badges.test/openapi.json",
+        "docs": "https://badges.test/docs",
     }
 
 

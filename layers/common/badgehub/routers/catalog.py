@@ -100,6 +100,14 @@ ROUTES: tuple[Route, ...] = (
     ),
     *_routes(VERIFY, "accessibility", ("GET", "/accessibility")),
     *_routes(VERIFY, "landing", ("GET", "/"), ("GET", "/openapi.yaml")),
+    # The API reference: the OpenAPI document, Swagger UI's page and the page's own files.
+    *_routes(
+        VERIFY,
+        "api_docs",
+        ("GET", "/openapi.json"),
+        ("GET", "/docs"),
+        ("GET", "/docs/assets/<name>"),
+    ),
     *_routes(
         CLAIM,
         "recipient",

@@ -25,11 +25,14 @@ def landing() -> Response[str]:
     base = public_urls(router).base
     if not wants_html(router):
         return json_response(
-            200, {"verify": base + "/v1/verify", "openapi": base + "/openapi.yaml"}
+            200,
+            {
+                "verify": base + "/v1/verify",
+                "openapi": base + "/openapi.json",
+                "docs": base + "/docs",
+            },
         )
-    page = pages.landing_page(
-        language(router), base + "/verify", image_origins(), base + "/openapi.yaml"
-    )
+    page = pages.landing_page(language(router), base + "/verify", image_origins(), base + "/docs")
     return Response(200, "text/html; charset=utf-8", page.html, page.headers)
 
 

@@ -136,6 +136,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         # Every page, and the accessibility statement.
         "accessibility": "Accessibility",
         "error_title": "Error",
+        # The API reference (`/docs`): Swagger UI's own words are English only.
+        "apidocs.title": "API reference",
+        "apidocs.intro": "The HTTP API for issuer systems and for anyone who verifies badges, from the OpenAPI document below.",
+        "apidocs.spec_link": "The OpenAPI document (JSON)",
+        "apidocs.noscript": "The interactive reference needs JavaScript. Without it, read the OpenAPI document linked above.",
         "a11y.title": "Accessibility statement",
         "a11y.intro": "Everyone should be able to check a badge, accept one and look after their own. This page says how accessible this platform's pages are, how we check them, what we know still falls short, and how to tell us about a problem.",
         "a11y.standard_title": "The standard we aim for",
@@ -313,6 +318,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         # Ogni pagina, e la dichiarazione di accessibilità.
         "accessibility": "Accessibilità",
         "error_title": "Errore",
+        # Il riferimento dell'API (`/docs`): le parole di Swagger UI sono solo in inglese.
+        "apidocs.title": "Riferimento dell'API",
+        "apidocs.intro": "L'API HTTP per i sistemi degli emittenti e per chiunque verifichi badge, dal documento OpenAPI qui sotto. Il riferimento è in inglese.",
+        "apidocs.spec_link": "Il documento OpenAPI (JSON)",
+        "apidocs.noscript": "Il riferimento interattivo richiede JavaScript. Senza, leggi il documento OpenAPI indicato sopra.",
         "a11y.title": "Dichiarazione di accessibilità",
         "a11y.intro": "Tutti devono poter verificare un badge, accettarlo e gestire i propri. Questa pagina spiega quanto sono accessibili le pagine di questa piattaforma, come le controlliamo, cosa sappiamo che ancora non va e come segnalarci un problema.",
         "a11y.standard_title": "Lo standard a cui puntiamo",

@@ -1,0 +1,1 @@
+"""`badgehub`: the issuer's command line for the platform's HTTP API (stdlib only)."""
