@@ -532,7 +532,7 @@ PAGES: dict[str, PeoplePage] = {
     "share-missing": PeoplePage("/share/a9", lambda lang: missing_page(lang, VERIFY, ASSETS)),
     "badge-revoked-from-records": PeoplePage("/assertions/a1", _revoked_from_records),
     "landing": PeoplePage(
-        "/", lambda lang: pages.landing_page(lang, VERIFY, ASSETS, BASE + "/openapi.yaml")
+        "/", lambda lang: pages.landing_page(lang, VERIFY, ASSETS, BASE + "/docs")
     ),
     "not-found": PeoplePage(
         "/assertions/lost", lambda lang: pages.not_found_page(lang, VERIFY, ASSETS, BASE + "/")
