@@ -1,0 +1,48 @@
+"""The badge page's formats and recorded facts, the landing page and the page for a lost URL."""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "format.ob2-hosted": "Open Badges 2.0, hosted by its issuer",
+        "format.ob2-signed": "Open Badges 2.0, signed by its issuer",
+        "format.ob3-data-integrity": "Open Badges 3.0 verifiable credential (Data Integrity proof)",
+        "format.ob3-jwt": "Open Badges 3.0 verifiable credential (JSON Web Token)",
+        "page.from_records": "What this badge was, from this platform's records: its issuer revoked it, and its public documents now say only that.",
+        "landing.title": "Open Badges: issue and verify digital certificates",
+        "landing.intro": "This platform issues Open Badges for universities and training bodies, and lets anyone check any Open Badge, from here or elsewhere.",
+        "landing.verify_title": "Check a badge",
+        "landing.verify": "Received a badge, or a link to one? Upload its image, paste it or give its address, and see whether it is valid, who issued it and for what.",
+        "landing.verify_link": "Verify a badge",
+        "landing.software_title": "For software",
+        "landing.software": "Issuers' systems use the HTTP API; every badge is also a standard Open Badges 2.0 and 3.0 document at its own address.",
+        "landing.api_docs": "API description (OpenAPI)",
+        "lost.title": "Page not found",
+        "lost.intro": "There is nothing at this address. If it was a badge's link, the badge may never have existed here, or the link may have been copied only in part.",
+        "lost.next_title": "What you can do",
+        "lost.check_address": "Check the address for a missing or extra character.",
+        "lost.verify_link": "Verify a badge by uploading its image or pasting it",
+        "lost.home_link": "Go to the home page",
+    },
+    "it": {
+        "format.ob2-hosted": "Open Badges 2.0, ospitato dall'emittente",
+        "format.ob2-signed": "Open Badges 2.0, firmato dall'emittente",
+        "format.ob3-data-integrity": "Credenziale verificabile Open Badges 3.0 (prova Data Integrity)",
+        "format.ob3-jwt": "Credenziale verificabile Open Badges 3.0 (JSON Web Token)",
+        "page.from_records": "Che cosa era questo badge, dai registri di questa piattaforma: l'emittente lo ha revocato e i suoi documenti pubblici ora dicono solo questo.",
+        "landing.title": "Open Badges: emettere e verificare attestati digitali",
+        "landing.intro": "Questa piattaforma emette Open Badge per università ed enti di formazione, e permette a chiunque di verificare qualsiasi Open Badge, emesso qui o altrove.",
+        "landing.verify_title": "Verifica un badge",
+        "landing.verify": "Hai ricevuto un badge, o un link a un badge? Carica la sua immagine, incollalo o indicane l'indirizzo, e scopri se è valido, chi lo ha emesso e per che cosa.",
+        "landing.verify_link": "Verifica un badge",
+        "landing.software_title": "Per i programmi",
+        "landing.software": "I sistemi degli emittenti usano l'API HTTP; ogni badge è anche un documento standard Open Badges 2.0 e 3.0 al proprio indirizzo.",
+        "landing.api_docs": "Descrizione dell'API (OpenAPI)",
+        "lost.title": "Pagina non trovata",
+        "lost.intro": "A questo indirizzo non c'è nulla. Se era il link di un badge, il badge potrebbe non essere mai esistito qui, oppure il link è stato copiato solo in parte.",
+        "lost.next_title": "Che cosa puoi fare",
+        "lost.check_address": "Controlla che nell'indirizzo non manchi o non avanzi un carattere.",
+        "lost.verify_link": "Verifica un badge caricando la sua immagine o incollandolo",
+        "lost.home_link": "Vai alla pagina iniziale",
+    },
+}
