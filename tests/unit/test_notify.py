@@ -201,7 +201,7 @@ def test_the_supplement_notice_is_in_the_recipients_language(
     run(ports)
     [mail] = ports.mailbox.sent
     assert mail.locale == "it"
-    assert mail.subject == "È arrivato il tuo Diploma Supplement per “Data Literacy”"
+    assert mail.subject == "È arrivato il tuo Supplemento al diploma per “Data Literacy”"
     assert 'lang="it"' in mail.html
     assert "zaino" in mail.text
 
