@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from badgehub.adapters.tables.core import (
+    Add,
     Check,
     Condition,
     ConditionFailed,
@@ -42,6 +43,7 @@ from badgehub.adapters.tables.core import (
     QueryPage,
     Value,
     Write,
+    added,
     check_transaction,
     holds,
     key_of,
@@ -135,6 +137,10 @@ class SqliteTable:
 
     def delete(self, pk: str, sk: str, condition: Condition | None = None) -> None:
         self._atomically("DeleteItem", lambda c: _apply(c, [Delete(pk, sk, condition)]))
+
+    def add(self, pk: str, sk: str, deltas: dict[str, int]) -> None:
+        write = Add(pk, sk, tuple(deltas.items()))
+        self._atomically("UpdateItem", lambda c: _apply(c, [write]))
 
     def transact(self, writes: Sequence[Write]) -> None:
         check_transaction(writes)
@@ -273,6 +279,8 @@ def _apply(connection: sqlite3.Connection, writes: Sequence[Write]) -> None:
             connection.execute(_UPSERT, _row(write.item))
         elif isinstance(write, Delete):
             connection.execute("DELETE FROM items WHERE pk = ? AND sk = ?", key_of(write))
+        elif isinstance(write, Add):
+            connection.execute(_UPSERT, _row(added(_read(connection, *key_of(write)), write)))
         else:
             assert isinstance(write, Check)
 

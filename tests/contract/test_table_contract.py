@@ -7,6 +7,7 @@ import pytest
 from badgehub.adapters.tables.core import (
     MAX_TRANSACTION,
     Absent,
+    Add,
     All,
     Below,
     Check,
@@ -213,3 +214,34 @@ def test_pages_over_index_ties_walk_every_item_once(table: Table) -> None:
     rest = table.query("OUTBOX#0", index="GSI1", limit=2, after=page.last_key)
     assert rest.last_key is None
     assert sorted(str(i["PK"]) for i in page.items + rest.items) == ["A#1", "A#2", "A#3"]
+
+
+def test_add_creates_the_counter_item_then_adds_to_it(table: Table) -> None:
+    table.add("C#1", "DAY#2026-12-01", {"views": 1})
+    table.add("C#1", "DAY#2026-12-01", {"views": 2, "downloads": 1})
+    assert table.get("C#1", "DAY#2026-12-01") == an_item(
+        "C#1", "DAY#2026-12-01", views=3, downloads=1
+    )
+
+
+def test_add_keeps_the_other_attributes_and_counts_down_too(table: Table) -> None:
+    table.put(an_item(name="Ada", awarded=2))
+    table.add("P#1", "S", {"awarded": -1})
+    assert table.get("P#1", "S") == an_item(name="Ada", awarded=1)
+
+
+def test_an_add_in_a_transaction_lands_with_the_others_or_not_at_all(table: Table) -> None:
+    table.put(an_item("P#2", v=1))
+    with pytest.raises(ConditionFailed) as failed:
+        table.transact([Add("P#1", "S", (("n", 1),)), Put(an_item("P#2", v=2), Absent())])
+    assert failed.value.failed == (1,)
+    assert table.get("P#1", "S") is None
+    table.transact([Add("P#1", "S", (("n", 1),)), Put(an_item("P#3"), Absent())])
+    table.transact([Add("P#1", "S", (("n", 1),), Exists())])
+    assert table.get("P#1", "S") == an_item(n=2)
+
+
+def test_a_conditional_add_refuses_a_missing_item(table: Table) -> None:
+    with pytest.raises(ConditionFailed):
+        table.transact([Add("P#1", "S", (("n", 1),), Exists())])
+    assert table.get("P#1", "S") is None

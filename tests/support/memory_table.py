@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from badgehub.adapters.tables.core import (
     MAX_TRANSACTION,
+    Add,
     Check,
     Condition,
     ConditionFailed,
@@ -17,6 +18,7 @@ from badgehub.adapters.tables.core import (
     Put,
     QueryPage,
     Write,
+    added,
     check_transaction,
     holds,
     index_keys,
@@ -49,6 +51,9 @@ class MemoryTable:
                 raise ConditionFailed((0,))
             self.items.pop((pk, sk), None)
 
+    def add(self, pk: str, sk: str, deltas: dict[str, int]) -> None:
+        self.transact([Add(pk, sk, tuple(deltas.items()))])
+
     def transact(self, writes: Sequence[Write]) -> None:
         check_transaction(writes)
         with self._lock:
@@ -64,6 +69,8 @@ class MemoryTable:
                     self.items[key_of(write)] = copy.deepcopy(write.item)
                 elif isinstance(write, Delete):
                     self.items.pop(key_of(write), None)
+                elif isinstance(write, Add):
+                    self.items[key_of(write)] = added(self.items.get(key_of(write)), write)
                 else:
                     assert isinstance(write, Check)
 

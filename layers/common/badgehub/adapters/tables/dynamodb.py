@@ -18,6 +18,7 @@ from ...domain.errors import ConcurrentUpdate, ServiceUnavailable
 from .. import aws
 from .core import (
     Absent,
+    Add,
     All,
     Below,
     Check,
@@ -186,6 +187,25 @@ class DynamoTable:
                 **_Expression().kwargs(condition),
             )
 
+    def add(self, pk: str, sk: str, deltas: dict[str, int]) -> None:
+        with _service_errors("UpdateItem"):
+            aws.dynamodb().update_item(**self._update(Add(pk, sk, tuple(deltas.items()))))
+
+    def _update(self, write: Add) -> dict[str, Any]:
+        expression = _Expression()
+        condition = expression.kwargs(write.condition)
+        additions = ", ".join(
+            f"{expression.name(name)} {expression.value(delta)}" for name, delta in write.deltas
+        )
+        return {
+            "TableName": self.name,
+            "Key": {"PK": {"S": write.pk}, "SK": {"S": write.sk}},
+            **condition,
+            "UpdateExpression": f"ADD {additions}",
+            "ExpressionAttributeNames": expression.names,
+            "ExpressionAttributeValues": expression.values,
+        }
+
     def transact(self, writes: Sequence[Write]) -> None:
         check_transaction(writes)
         with _service_errors("TransactWriteItems"):
@@ -197,6 +217,8 @@ class DynamoTable:
         expression = _Expression().kwargs(write.condition)
         if isinstance(write, Put):
             return {"Put": {"TableName": self.name, "Item": to_wire(write.item), **expression}}
+        if isinstance(write, Add):
+            return {"Update": self._update(write)}
         key = {"PK": {"S": write.pk}, "SK": {"S": write.sk}}
         if isinstance(write, Delete):
             return {"Delete": {"TableName": self.name, "Key": key, **expression}}
