@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from .domain.batches import Batch, BatchStatus, Counts, RowError, RowOutcome
 from .domain.errors import ConcurrentUpdate
 from .domain.events import Consumer, Event
 from .domain.keys import Algorithm, SigningKey
@@ -44,6 +45,7 @@ class IdempotencyRecord:
 
     request_hash: str
     assertion_id: str
+    permanent: bool = False  # a bulk row's identity: kept for good, not for 24 hours
 
 
 @dataclass(frozen=True)
@@ -268,3 +270,47 @@ class FetchError(Exception):
 class Fetcher(Protocol):
     def fetch(self, url: str) -> Fetched:
         """GET `url`; raises FetchError when it cannot be fetched (safely)."""
+
+
+class BatchStore(Protocol):
+    """Bulk issues: the batch, its counters (atomic adds) and each row's one outcome."""
+
+    def create_batch(self, batch: Batch, errors: Sequence[RowError]) -> None:
+        """The batch, its rejected rows (counted as failed) and its counters, from scratch."""
+
+    def get_batch(self, batch_id: str) -> Batch | None: ...
+    def counts(self, batch_id: str) -> Counts: ...
+    def outcome(self, batch_id: str, row: int) -> RowOutcome | None: ...
+    def save_batch(self, batch: Batch, expected: BatchStatus) -> None:
+        """Moves the batch on; `ConcurrentUpdate` if its status is no longer `expected`."""
+
+    def add_errors(self, batch_id: str, errors: Sequence[RowError]) -> None:
+        """Rejected rows found after creation (an uploaded file), counted as failed."""
+
+    def settle_row(
+        self, batch_id: str, row: int, outcome: RowOutcome, error: RowError | None = None
+    ) -> bool:
+        """Records the row's outcome and counts it, together, once: False when it already was."""
+
+    def complete(self, batch: Batch, events: Sequence[Event]) -> bool:
+        """Marks an issuing batch done with its events; False when another worker did first."""
+
+    def errors(self, batch_id: str) -> list[RowError]:
+        """Every rejected row, in row order."""
+
+
+class RowQueue(Protocol):
+    """Where batch rows wait for the issue worker (SQS deployed and locally)."""
+
+    def send(self, messages: Sequence[str]) -> None:
+        """Raises `ServiceUnavailable` when the queue cannot take them."""
+
+
+class UploadStore(Protocol):
+    """Large batch files, put by the issuer straight into storage with a presigned URL."""
+
+    def upload_url(self, key: str, content_type: str, expires_in: int) -> str: ...
+    def read(self, key: str, max_bytes: int) -> bytes:
+        """Raises `NotFound` when nothing was uploaded, `PayloadTooLarge` over `max_bytes`."""
+
+    def delete(self, key: str) -> None: ...

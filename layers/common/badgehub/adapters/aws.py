@@ -61,6 +61,11 @@ def sesv2() -> Any:
     return _client("sesv2")
 
 
+@cache
+def sqs() -> Any:
+    return _client("sqs")
+
+
 def secret_text(secret_id: str) -> bytes:
     """A Secrets Manager string secret's value; errors become `ServiceUnavailable` (503)."""
     from botocore.exceptions import BotoCoreError, ClientError
@@ -76,5 +81,5 @@ def secret_text(secret_id: str) -> bytes:
 
 def reset() -> None:
     """Forget cached clients and session (tests that switch endpoints or credentials)."""
-    for cached in (_session, dynamodb, s3, kms, secretsmanager, sesv2):
+    for cached in (_session, dynamodb, s3, kms, secretsmanager, sesv2, sqs):
         cached.cache_clear()

@@ -49,6 +49,15 @@ ROUTES: tuple[Route, ...] = (
         ("POST", "/v1/assertions/<assertion_id>/resend"),
     ),
     *_routes(
+        ISSUE,
+        "batches",
+        ("POST", "/v1/badges/<badge_id>/batches"),
+        ("POST", "/v1/badges/<badge_id>/batches/uploads"),
+        ("POST", "/v1/batches/<batch_id>/start"),
+        ("GET", "/v1/batches/<batch_id>"),
+        ("GET", "/v1/batches/<batch_id>/errors"),
+    ),
+    *_routes(
         VERIFY,
         "public_documents",
         ("GET", "/health"),

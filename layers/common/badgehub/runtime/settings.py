@@ -69,6 +69,17 @@ class MailSettings(_FromEnvironment):
     platform_name: str = "Open Badges"
 
 
+class BatchSettings(_FromEnvironment):
+    row_queue_url: str = ""  # where batch rows wait for the issue worker
+    upload_bucket: str = ""  # large batch files, uploaded with a presigned URL
+    dead_letter_queue_arn: str = ""  # rows that ran out of receives come back from here
+
+
+@cache
+def batch_settings() -> BatchSettings:
+    return read_environment(BatchSettings)
+
+
 @cache
 def mail_settings() -> MailSettings:
     return read_environment(MailSettings)
@@ -97,5 +108,12 @@ def verify_settings() -> VerifySettings:
 
 
 def clear() -> None:
-    for cached in (settings, admin_settings, signing_settings, verify_settings, mail_settings):
+    for cached in (
+        settings,
+        admin_settings,
+        signing_settings,
+        verify_settings,
+        mail_settings,
+        batch_settings,
+    ):
         cached.cache_clear()

@@ -17,13 +17,14 @@ if TYPE_CHECKING:
     from ..adapters.tables import TableStores
     from ..adapters.tables.assertions import TableAssertions
     from ..adapters.tables.badges import TableApiKeys, TableBadges
+    from ..adapters.tables.batches import TableBatches
     from ..adapters.tables.core import Table
     from ..adapters.tables.issuers import TableIssuers
     from ..adapters.tables.outbox import TableOutbox
     from ..adapters.tables.recipients import TableRecipients, TableSessions
     from ..adapters.tables.statuslists import TableStatusLists
     from ..adapters.tables.supplements import TableSupplements
-    from ..ports import BlobStore, Clock, KeyService, Mailer
+    from ..ports import BlobStore, Clock, KeyService, Mailer, RowQueue, UploadStore
     from ..web.mail_renderer import TemplateMailRenderer
 
 
@@ -44,12 +45,17 @@ class Ports:
         secret: Callable[[], bytes],
         mailer: Callable[[], Mailer] | None = None,
         clock: Clock | None = None,
+        row_queue: Callable[[], RowQueue] | None = None,
+        uploads: Callable[[], UploadStore] | None = None,
     ) -> None:
         self._table = table
         self._blobs = blobs
         self._key_service = key_service
         self._secret = secret
         self._mailer = mailer or _no_mailer
+        # SQS and S3 by default: the local platform's queues and uploads are moto's too.
+        self._row_queue = row_queue or _sqs_row_queue
+        self._uploads = uploads or _s3_uploads
         self.clock: Clock = clock or SystemClock()
 
     @cached_property
@@ -109,6 +115,18 @@ class Ports:
     def rate_limits(self) -> TableSessions:
         return self.stores.sessions
 
+    @property
+    def batches(self) -> TableBatches:
+        return self.stores.batches
+
+    @cached_property
+    def row_queue(self) -> RowQueue:
+        return self._row_queue()
+
+    @cached_property
+    def uploads(self) -> UploadStore:
+        return self._uploads()
+
     @cached_property
     def mailer(self) -> Mailer:
         return self._mailer()
@@ -124,6 +142,26 @@ class Ports:
 
 def _no_mailer() -> Mailer:
     raise RuntimeError("this function sends no e-mail")
+
+
+def _sqs_row_queue() -> RowQueue:
+    from ..adapters.sqs_queue import SqsRowQueue
+    from .settings import batch_settings
+
+    url = batch_settings().row_queue_url
+    if not url:
+        raise RuntimeError("this function queues no batch rows (ROW_QUEUE_URL is not set)")
+    return SqsRowQueue(url)
+
+
+def _s3_uploads() -> UploadStore:
+    from ..adapters.s3_uploads import S3Uploads
+    from .settings import batch_settings
+
+    bucket = batch_settings().upload_bucket
+    if not bucket:
+        raise RuntimeError("this function reads no uploads (UPLOAD_BUCKET is not set)")
+    return S3Uploads(bucket)
 
 
 def aws_ports() -> Ports:

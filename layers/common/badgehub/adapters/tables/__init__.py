@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .assertions import TableAssertions
 from .badges import TableApiKeys, TableBadges
+from .batches import TableBatches
 from .core import Table
 from .cursors import Cursors
 from .issuers import TableIssuers
@@ -27,6 +28,7 @@ class TableStores:
     recipients: TableRecipients
     sessions: TableSessions
     supplements: TableSupplements
+    batches: TableBatches
 
 
 def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
@@ -42,4 +44,5 @@ def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
         recipients=TableRecipients(table),
         sessions=TableSessions(table),
         supplements=TableSupplements(table),
+        batches=TableBatches(table),
     )

@@ -20,6 +20,10 @@
 | session | SESSION#<session id hash> | SESSION | | |
 | rate-limit window | RATE#<scope>#<subject>#<window> | RATE | | |
 | imported badge | IMPORT#<id> | IMPORT | IMPORTS#<recipient key> | <imported>#<id> |
+| batch | BATCH#<id> | BATCH | | |
+| batch counters | BATCH#<id> | COUNTS | | |
+| batch row outcome | BATCH#<id> | ROW#<row, 9 digits> | | |
+| batch rejected row | BATCH#<id> | ERROR#<row, 9 digits> | | |
 """
 
 from __future__ import annotations
@@ -152,3 +156,22 @@ SUPPLEMENT_PREFIX = "SUPPLEMENT#"
 
 def supplement(assertion_id: str, version: int) -> tuple[str, str]:
     return f"ASSERTION#{assertion_id}", f"{SUPPLEMENT_PREFIX}{version:06d}"
+
+
+def batch(batch_id: str) -> tuple[str, str]:
+    return f"BATCH#{batch_id}", "BATCH"
+
+
+def batch_counts(batch_id: str) -> tuple[str, str]:
+    return f"BATCH#{batch_id}", "COUNTS"
+
+
+def batch_row(batch_id: str, row: int) -> tuple[str, str]:
+    return f"BATCH#{batch_id}", f"ROW#{row:09d}"
+
+
+BATCH_ERROR_PREFIX = "ERROR#"
+
+
+def batch_error(batch_id: str, row: int) -> tuple[str, str]:
+    return f"BATCH#{batch_id}", f"{BATCH_ERROR_PREFIX}{row:09d}"

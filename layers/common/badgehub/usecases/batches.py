@@ -1,0 +1,360 @@
+"""Bulk issuing: a file of rows checked at once, queued, and issued row by row by workers.
+
+Each row is issued by `assertions.issue`, the one way a badge is issued, with the row's
+identity as a permanent key (`Once`): whatever happens to workers and messages, a row's
+identity is issued once, and every row is counted once (its outcome and its count are
+written together, conditionally).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..domain.batches import (
+    CSV,
+    Batch,
+    BatchStatus,
+    Counts,
+    Row,
+    RowError,
+    RowOutcome,
+    check_row,
+    media_type,
+    read_rows,
+)
+from ..domain.errors import (
+    ConcurrentUpdate,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+)
+from ..domain.events import Event, EventType
+from ..domain.models import AssertionInput
+from ..domain.urls import PublicUrls
+from ..ports import BatchStore, RowQueue, UploadStore
+from . import assertions
+from .assertions import AssertionPorts, Once, check_dates
+from .auth import Principal, require_issuer
+from .badges import get_owned_badge
+
+ROWS_PER_MESSAGE = 10
+MAX_MESSAGE_BYTES = 200 * 1024  # SQS takes 256 KiB; the rest is the envelope's margin
+MESSAGES_PER_SEND = 10  # SQS SendMessageBatch's limit
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+UPLOAD_SECONDS = 3600
+_INPUT_COLUMNS = {"issuedOn": "issued_on", "expires": "expires"}
+
+
+class BatchPorts(AssertionPorts, Protocol):
+    @property
+    def batches(self) -> BatchStore: ...
+    @property
+    def row_queue(self) -> RowQueue: ...
+
+
+class UploadPorts(BatchPorts, Protocol):
+    @property
+    def uploads(self) -> UploadStore: ...
+
+
+@dataclass(frozen=True)
+class BatchView:
+    batch: Batch
+    counts: Counts
+
+
+def upload_key(batch_id: str) -> str:
+    return f"batches/{batch_id}"
+
+
+def create_batch(
+    principal: Principal,
+    badge_id: str,
+    body: bytes,
+    content_type: str | None,
+    *,
+    dry_run: bool,
+    notify: bool = True,
+    ports: BatchPorts,
+) -> BatchView:
+    """Checks every row, stores the batch with its rejected rows, queues the valid ones."""
+    badge = get_owned_badge(principal, badge_id, ports.badges)
+    kind = media_type(content_type)
+    now = ports.clock.now()
+    rows, errors = check_file(body, kind, ports)
+    batch = Batch(
+        id=str(uuid.uuid4()),
+        badge_id=badge.id,
+        issuer_id=badge.issuer_id,
+        status=BatchStatus.DONE if dry_run else BatchStatus.ISSUING,
+        total=len(rows) + len(errors),
+        dry_run=dry_run,
+        notify=notify,
+        media_type=kind,
+        created_at=now,
+        updated_at=now,
+        completed_at=now if dry_run else None,
+    )
+    ports.batches.create_batch(batch, errors)
+    if not dry_run:
+        batch = _enqueue(batch, rows, ports)
+    return BatchView(batch, ports.batches.counts(batch.id))
+
+
+def create_upload(
+    principal: Principal,
+    badge_id: str,
+    content_type: str | None,
+    *,
+    dry_run: bool,
+    notify: bool = True,
+    ports: UploadPorts,
+) -> tuple[BatchView, str]:
+    """A batch waiting for its file, and the presigned URL to PUT the file to."""
+    badge = get_owned_badge(principal, badge_id, ports.badges)
+    kind = media_type(content_type)
+    now = ports.clock.now()
+    batch = Batch(
+        id=str(uuid.uuid4()),
+        badge_id=badge.id,
+        issuer_id=badge.issuer_id,
+        status=BatchStatus.AWAITING_UPLOAD,
+        dry_run=dry_run,
+        notify=notify,
+        media_type=kind,
+        created_at=now,
+        updated_at=now,
+    )
+    ports.batches.create_batch(batch, ())
+    url = ports.uploads.upload_url(upload_key(batch.id), kind, UPLOAD_SECONDS)
+    return BatchView(batch, Counts()), url
+
+
+def start_upload(principal: Principal | None, batch_id: str, *, ports: UploadPorts) -> BatchView:
+    """The uploaded file landed: check it and issue. Starting twice (the S3 event and the
+    explicit call, or a retry) starts it once; the second answers with the batch as it is.
+
+    `principal` None: the storage event, which only our own bucket can send.
+    """
+    if principal is not None:
+        batch: Batch | None = get_batch(principal, batch_id, ports=ports).batch
+    else:
+        batch = ports.batches.get_batch(batch_id)
+    if batch is None:
+        raise NotFound("no batch with this id", field="batchId")
+    if batch.status is not BatchStatus.AWAITING_UPLOAD:
+        return BatchView(batch, ports.batches.counts(batch.id))
+    data = ports.uploads.read(upload_key(batch.id), MAX_UPLOAD_BYTES)
+    validating = batch.model_copy(
+        update={"status": BatchStatus.VALIDATING, "updated_at": ports.clock.now()}
+    )
+    try:
+        ports.batches.save_batch(validating, BatchStatus.AWAITING_UPLOAD)
+    except ConcurrentUpdate:  # another start won: it does the work
+        return _view(ports.batches.get_batch(batch_id) or batch, ports)
+    try:
+        rows, errors = check_file(data, batch.media_type, ports)
+    except DomainError as exc:  # the file as a whole is unreadable: say so on the batch
+        failed = validating.model_copy(
+            update={
+                "status": BatchStatus.FAILED,
+                "message": exc.message,
+                "updated_at": ports.clock.now(),
+            }
+        )
+        ports.batches.save_batch(failed, BatchStatus.VALIDATING)
+        return _view(failed, ports)
+    ports.batches.add_errors(batch.id, errors)
+    now = ports.clock.now()
+    counted = validating.model_copy(
+        update={
+            "total": len(rows) + len(errors),
+            "status": BatchStatus.DONE if batch.dry_run else BatchStatus.ISSUING,
+            "updated_at": now,
+            "completed_at": now if batch.dry_run else None,
+        }
+    )
+    ports.batches.save_batch(counted, BatchStatus.VALIDATING)
+    if not batch.dry_run:
+        counted = _enqueue(counted, rows, ports)
+    ports.uploads.delete(upload_key(batch.id))
+    return _view(counted, ports)
+
+
+def get_batch(principal: Principal, batch_id: str, *, ports: BatchPorts) -> BatchView:
+    """The batch and its counts, for its issuer only (404 for anyone else: ids are secret)."""
+    batch = ports.batches.get_batch(batch_id)
+    if batch is None or principal.issuer_id != batch.issuer_id:
+        raise NotFound("no batch with this id", field="batchId")
+    require_issuer(principal, batch.issuer_id)
+    return _view(batch, ports)
+
+
+def batch_errors(principal: Principal, batch_id: str, *, ports: BatchPorts) -> list[RowError]:
+    get_batch(principal, batch_id, ports=ports)
+    return ports.batches.errors(batch_id)
+
+
+def check_file(data: bytes, kind: str, ports: BatchPorts) -> tuple[list[Row], list[RowError]]:
+    """Every row checked as a single issue checks it: valid rows and rejected ones."""
+    rows: list[Row] = []
+    errors: list[RowError] = []
+    now = ports.clock.now()
+    for number, fields in read_rows(data, kind or CSV):
+        checked = fields if isinstance(fields, RowError) else check_row(number, fields)
+        if isinstance(checked, Row):
+            try:
+                check_dates(checked.data, now)
+            except InvalidInput as exc:
+                field = _INPUT_COLUMNS.get(exc.field or "", "row")
+                checked = RowError(number, field, exc.message)
+        (errors if isinstance(checked, RowError) else rows).append(checked)  # type: ignore[arg-type]
+    if not rows and not errors:
+        raise InvalidInput("the file holds no rows", field="body")
+    return rows, errors
+
+
+def _enqueue(batch: Batch, rows: Sequence[Row], ports: BatchPorts) -> Batch:
+    """Queues the valid rows; a batch with none is done at once. If the queue fails midway
+    the batch is `failed`, and re-posting the file issues only what was not issued."""
+    if not rows:
+        _maybe_complete(batch, ports)
+        return ports.batches.get_batch(batch.id) or batch
+    key = ports.secret_for("batch-rows")
+    messages = list(_messages(batch, rows, key))
+    try:
+        for start in range(0, len(messages), MESSAGES_PER_SEND):
+            ports.row_queue.send(messages[start : start + MESSAGES_PER_SEND])
+    except ServiceUnavailable:
+        failed = batch.model_copy(
+            update={
+                "status": BatchStatus.FAILED,
+                "message": "the queue failed; post the file again: rows already issued are skipped",
+                "updated_at": ports.clock.now(),
+            }
+        )
+        ports.batches.save_batch(failed, BatchStatus.ISSUING)
+        raise
+    return batch
+
+
+def _messages(batch: Batch, rows: Sequence[Row], key: bytes) -> Iterator[str]:
+    chunk: list[dict[str, Any]] = []
+    size = 0
+    for row in rows:
+        data = row.data.model_copy(update={"notify": batch.notify})
+        entry = {
+            "n": row.number,
+            "id": row.identity(key),
+            "input": data.model_dump(mode="json", by_alias=True, exclude_none=True),
+        }
+        length = len(json.dumps(entry))
+        if chunk and (len(chunk) == ROWS_PER_MESSAGE or size + length > MAX_MESSAGE_BYTES):
+            yield json.dumps({"batch": batch.id, "rows": chunk})
+            chunk, size = [], 0
+        chunk.append(entry)
+        size += length
+    if chunk:
+        yield json.dumps({"batch": batch.id, "rows": chunk})
+
+
+def issue_rows(message: str, urls: PublicUrls, *, ports: BatchPorts) -> None:
+    """One queued message: each row issued once and counted once, then the batch settled if
+    this was its last row. A dependency failure raises, so the message comes back; rows
+    already settled are passed over when it does."""
+    body = json.loads(message)
+    batch = ports.batches.get_batch(str(body["batch"]))
+    if batch is None:
+        return  # a batch that no longer exists has nothing to count
+    principal = Principal(issuer_id=batch.issuer_id)
+    for entry in body["rows"]:
+        number = int(entry["n"])
+        if ports.batches.outcome(batch.id, number) is not None:
+            continue
+        outcome, error = _issue_row(principal, batch, entry, urls, ports)
+        ports.batches.settle_row(batch.id, number, outcome, error)
+    _maybe_complete(batch, ports)
+
+
+def _issue_row(
+    principal: Principal, batch: Batch, entry: dict[str, Any], urls: PublicUrls, ports: BatchPorts
+) -> tuple[RowOutcome, RowError | None]:
+    number = int(entry["n"])
+    once = Once(identity=str(entry["id"]), tag=f"{batch.id}:{number}")
+    try:
+        data = AssertionInput.model_validate(entry["input"])
+        issued = assertions.issue(
+            principal, batch.badge_id, data, None, urls, ports=ports, once=once
+        )
+    except (ServiceUnavailable, ConcurrentUpdate):
+        raise  # passing: the message is delivered again
+    except DomainError as exc:
+        field = _INPUT_COLUMNS.get(exc.field or "", exc.field or "row")
+        return RowOutcome.FAILED, RowError(number, field, exc.message)
+    if not issued.replayed:
+        return RowOutcome.ISSUED, None
+    # Issued before: by this very row (its worker died before counting it), or by another.
+    record = ports.assertions.get_idempotency(assertions.once_key(batch.issuer_id, once.identity))
+    mine = record is not None and record.request_hash == once.tag
+    return (RowOutcome.ISSUED if mine else RowOutcome.SKIPPED), None
+
+
+def fail_rows(message: str, *, ports: BatchPorts) -> None:
+    """A message that ran out of receives (the dead-letter queue): its unsettled rows are
+    failed, so the batch still settles and says which rows to send again."""
+    body = json.loads(message)
+    batch = ports.batches.get_batch(str(body["batch"]))
+    if batch is None:
+        return
+    for entry in body["rows"]:
+        number = int(entry["n"])
+        record = ports.assertions.get_idempotency(
+            assertions.once_key(batch.issuer_id, str(entry["id"]))
+        )
+        if record is not None:  # issued after all, before its worker died
+            mine = record.request_hash == f"{batch.id}:{number}"
+            outcome = RowOutcome.ISSUED if mine else RowOutcome.SKIPPED
+            ports.batches.settle_row(batch.id, number, outcome)
+            continue
+        error = RowError(number, "row", "could not be issued after several attempts; send again")
+        ports.batches.settle_row(batch.id, number, RowOutcome.FAILED, error)
+    _maybe_complete(batch, ports)
+
+
+def _maybe_complete(batch: Batch, ports: BatchPorts) -> None:
+    """The last row's worker marks the batch done and announces it, once."""
+    counts = ports.batches.counts(batch.id)
+    if counts.settled < batch.total:
+        return
+    current = ports.batches.get_batch(batch.id)
+    if current is None or current.status is not BatchStatus.ISSUING:
+        return
+    now = ports.clock.now()
+    done = current.model_copy(
+        update={"status": BatchStatus.DONE, "updated_at": now, "completed_at": now}
+    )
+    event = Event(
+        id=f"batch.completed:{batch.id}",
+        type=EventType.BATCH_COMPLETED,
+        issuer_id=batch.issuer_id,
+        subject_id=batch.id,
+        occurred_at=now,
+        data={
+            "batchId": batch.id,
+            "badgeId": batch.badge_id,
+            "total": batch.total,
+            "issued": counts.issued,
+            "skipped": counts.skipped,
+            "failed": counts.failed,
+        },
+    )
+    ports.batches.complete(done, [event])
+
+
+def _view(batch: Batch, ports: BatchPorts) -> BatchView:
+    return BatchView(batch, ports.batches.counts(batch.id))
