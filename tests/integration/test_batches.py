@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from badgehub.adapters import aws as clients
-from badgehub.adapters.tables.batches import TableBatches
+from badgehub.adapters.tables.assertions import TableAssertions
 from badgehub.runtime import wiring
 from devplatform.gateway import Gateway
 from devplatform.lambda_runtime import LambdaContext
@@ -169,18 +169,19 @@ def test_a_worker_killed_mid_batch_leaves_nothing_issued_twice_or_uncounted(
     api: Api, tenant: Tenant, queues: Queues, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     created = post(api, tenant, graduates(*range(1, 9)))
-    settle = TableBatches.settle_row
+    create = TableAssertions.create_assertion
     calls = {"n": 0}
 
-    def killed_on_the_fifth(self: TableBatches, *args: Any, **kwargs: Any) -> bool:
+    def killed_on_the_fifth(self: TableAssertions, *args: Any, **kwargs: Any) -> None:
+        create(self, *args, **kwargs)
         calls["n"] += 1
         if calls["n"] == 5:
-            raise SystemExit("the worker's container was killed")
-        return settle(self, *args, **kwargs)
+            raise SystemExit("the worker's container was killed")  # stored, not counted
 
-    monkeypatch.setattr(TableBatches, "settle_row", killed_on_the_fifth)
-    with pytest.raises(SystemExit):
-        queues.deliver(queues.rows)
+    with monkeypatch.context() as patch:
+        patch.setattr(TableAssertions, "create_assertion", killed_on_the_fifth)
+        with pytest.raises(SystemExit):
+            queues.deliver(queues.rows)
     assert len(assertions_stored()) == 5  # the fifth badge is stored, not yet counted
     assert batch(api, tenant, created["id"])["issued"] == 4
     queues.drain()

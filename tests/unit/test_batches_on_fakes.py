@@ -130,23 +130,45 @@ def test_a_worker_that_dies_between_issuing_and_counting_is_counted_as_issued_on
     principal, badge_id = a_tenant(ports)
     batch_id = post(ports, principal, badge_id, graduates(1, 2, 3))
     [message] = ports.memory_queue.drain()
-    settle = ports.batches.settle_row
-    calls = {"n": 0}
 
-    def dies_on_the_second_row(*args: object, **kwargs: object) -> bool:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise SystemExit("killed")  # the badge is stored, the row is not counted
-        return settle(*args, **kwargs)  # type: ignore[arg-type]
+    def killed(*args: object, **kwargs: object) -> int:
+        raise SystemExit("killed")  # every badge is stored, no row is counted
 
-    monkeypatch.setattr(ports.batches, "settle_row", dies_on_the_second_row)
-    with pytest.raises(SystemExit):
-        batches.issue_rows(message, URLS, ports=ports)
-    assert len(assertion_items(ports)) == 2
-    monkeypatch.setattr(ports.batches, "settle_row", settle)
+    with monkeypatch.context() as patch:
+        patch.setattr(ports.batches, "settle_rows", killed)
+        with pytest.raises(SystemExit):
+            batches.issue_rows(message, URLS, ports=ports)
+    assert len(assertion_items(ports)) == 3
+    assert batches.get_batch(principal, batch_id, ports=ports).counts.issued == 0
     batches.issue_rows(message, URLS, ports=ports)  # SQS delivers it again
     counts = batches.get_batch(principal, batch_id, ports=ports).counts
     assert (counts.issued, counts.skipped, counts.failed) == (3, 0, 0)
+    assert len(assertion_items(ports)) == 3
+
+
+def test_a_worker_killed_between_rows_counts_what_it_finished_and_leaves_the_rest(
+    ports: FakePorts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    principal, badge_id = a_tenant(ports)
+    batch_id = post(ports, principal, badge_id, graduates(1, 2, 3))
+    [message] = ports.memory_queue.drain()
+    create = ports.assertions.create_assertion
+    calls = {"n": 0}
+
+    def killed_on_the_second(*args: object, **kwargs: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise SystemExit("killed")
+        create(*args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ports.assertions, "create_assertion", killed_on_the_second)
+        with pytest.raises(SystemExit):
+            batches.issue_rows(message, URLS, ports=ports)
+    assert len(assertion_items(ports)) == 1
+    batches.issue_rows(message, URLS, ports=ports)
+    counts = batches.get_batch(principal, batch_id, ports=ports).counts
+    assert (counts.issued, counts.skipped) == (3, 0)
     assert len(assertion_items(ports)) == 3
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from .domain.batches import Batch, BatchStatus, Counts, RowError, RowOutcome
+from .domain.batches import Batch, BatchStatus, Counts, RowError, RowOutcome, Settled
 from .domain.errors import ConcurrentUpdate
 from .domain.events import Consumer, Event
 from .domain.keys import Algorithm, SigningKey
@@ -287,10 +287,9 @@ class BatchStore(Protocol):
     def add_errors(self, batch_id: str, errors: Sequence[RowError]) -> None:
         """Rejected rows found after creation (an uploaded file), counted as failed."""
 
-    def settle_row(
-        self, batch_id: str, row: int, outcome: RowOutcome, error: RowError | None = None
-    ) -> bool:
-        """Records the row's outcome and counts it, together, once: False when it already was."""
+    def settle_rows(self, batch_id: str, settled: Sequence[Settled]) -> int:
+        """Records each row's outcome and counts it, together and once (rows already settled
+        are left as they are); how many were counted now. One write for a message's rows."""
 
     def complete(self, batch: Batch, events: Sequence[Event]) -> bool:
         """Marks an issuing batch done with its events; False when another worker did first."""

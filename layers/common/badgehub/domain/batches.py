@@ -107,6 +107,15 @@ class RowError:
 
 
 @dataclass(frozen=True)
+class Settled:
+    """What became of one row, as the worker records it."""
+
+    row: int
+    outcome: RowOutcome
+    error: RowError | None = None
+
+
+@dataclass(frozen=True)
 class Row:
     """A valid row: what to issue, and the identity that says whether it already was."""
 

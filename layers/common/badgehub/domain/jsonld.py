@@ -57,17 +57,24 @@ def extra_documents(documents: Mapping[str, Any]) -> Iterator[None]:
 
 def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
     """pyld document loader answering from the bundle (and `extra_documents`) and nothing else."""
-    document = (_EXTRA.get() or {}).get(url)
-    if document is None:
+    extra = _EXTRA.get()
+    document = (extra or {}).get(url)
+    bundled = document is None
+    if bundled:
         document = bundled_documents().get(url)
     if document is None:
         raise UnknownDocument(url)
-    return {
+    answer = {
         "contextUrl": None,
         "documentUrl": url,
         "contentType": "application/ld+json",
         "document": copy.deepcopy(document),  # pyld resolves relative URLs in place
     }
+    if bundled and not extra:
+        # A bundled context never changes: pyld may keep it processed, by URL, in our own
+        # cache (`_options`), instead of fetching, copying and re-processing it on every call.
+        answer["tag"] = "static"
+    return answer
 
 
 class _BoundedCache(dict[str, Any]):
@@ -90,10 +97,12 @@ def _options() -> dict[str, Any]:
     relative IRIs against http://example.org/base/ and signs them, where jsonld.js leaves them
     relative and drops them: the canonical forms, and so the signatures, would disagree.
     """
+    # Extra documents may answer for a bundled URL: they get a cache of their own, for the call.
+    cache = _resolved_contexts if not _EXTRA.get() else _BoundedCache()
     return {
         "base": None,
         "documentLoader": document_loader,
-        "contextResolver": ContextResolver(_resolved_contexts, document_loader),
+        "contextResolver": ContextResolver(cache, document_loader),
     }
 
 

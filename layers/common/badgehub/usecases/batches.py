@@ -22,6 +22,7 @@ from ..domain.batches import (
     Row,
     RowError,
     RowOutcome,
+    Settled,
     check_row,
     media_type,
     read_rows,
@@ -272,12 +273,16 @@ def issue_rows(message: str, urls: PublicUrls, *, ports: BatchPorts) -> None:
     if batch is None:
         return  # a batch that no longer exists has nothing to count
     principal = Principal(issuer_id=batch.issuer_id)
-    for entry in body["rows"]:
-        number = int(entry["n"])
-        if ports.batches.outcome(batch.id, number) is not None:
-            continue
-        outcome, error = _issue_row(principal, batch, entry, urls, ports)
-        ports.batches.settle_row(batch.id, number, outcome, error)
+    settled: list[Settled] = []
+    try:
+        for entry in body["rows"]:
+            number = int(entry["n"])
+            if ports.batches.outcome(batch.id, number) is not None:
+                continue
+            outcome, error = _issue_row(principal, batch, entry, urls, ports)
+            settled.append(Settled(number, outcome, error))
+    finally:  # rows done before a failure are counted now, not on the redelivery
+        ports.batches.settle_rows(batch.id, settled)
     _maybe_complete(batch, ports)
 
 
@@ -311,6 +316,7 @@ def fail_rows(message: str, *, ports: BatchPorts) -> None:
     batch = ports.batches.get_batch(str(body["batch"]))
     if batch is None:
         return
+    settled: list[Settled] = []
     for entry in body["rows"]:
         number = int(entry["n"])
         record = ports.assertions.get_idempotency(
@@ -318,11 +324,11 @@ def fail_rows(message: str, *, ports: BatchPorts) -> None:
         )
         if record is not None:  # issued after all, before its worker died
             mine = record.request_hash == f"{batch.id}:{number}"
-            outcome = RowOutcome.ISSUED if mine else RowOutcome.SKIPPED
-            ports.batches.settle_row(batch.id, number, outcome)
+            settled.append(Settled(number, RowOutcome.ISSUED if mine else RowOutcome.SKIPPED))
             continue
         error = RowError(number, "row", "could not be issued after several attempts; send again")
-        ports.batches.settle_row(batch.id, number, RowOutcome.FAILED, error)
+        settled.append(Settled(number, RowOutcome.FAILED, error))
+    ports.batches.settle_rows(batch.id, settled)
     _maybe_complete(batch, ports)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...domain.batches import Batch, BatchStatus, Counts, RowError, RowOutcome
+from ...domain.batches import Batch, BatchStatus, Counts, RowError, RowOutcome, Settled
 from ...domain.events import Event
 from ...ports import ConcurrentUpdate
 from . import keyscheme
@@ -70,24 +70,37 @@ class TableBatches:
     def save_batch(self, batch: Batch, expected: BatchStatus) -> None:
         self._table.put(_batch_item(batch), Equals("status", expected.value))
 
-    def settle_row(
-        self, batch_id: str, row: int, outcome: RowOutcome, error: RowError | None = None
-    ) -> bool:
-        pk, sk = keyscheme.batch_row(batch_id, row)
-        counts_pk, counts_sk = keyscheme.batch_counts(batch_id)
-        writes: list[Write] = [
-            Put({"PK": pk, "SK": sk, "outcome": outcome.value}, Absent()),
-            Add(counts_pk, counts_sk, ((outcome.value, 1),)),
-        ]
-        if error is not None:
-            writes.append(Put(_error_item(batch_id, error)))
+    def settle_rows(self, batch_id: str, settled: Sequence[Settled]) -> int:
+        if not settled:
+            return 0
         try:
-            self._table.transact(writes)
+            self._table.transact(self._settle_writes(batch_id, settled))
+        except ConditionFailed:
+            # A row was settled meanwhile (a duplicate delivery): settle the rest one by one.
+            return sum(self._settle_one(batch_id, s) for s in settled)
+        return len(settled)
+
+    def _settle_one(self, batch_id: str, one: Settled) -> int:
+        try:
+            self._table.transact(self._settle_writes(batch_id, [one]))
         except ConditionFailed as exc:
             if 0 in exc.failed:
-                return False
+                return 0
             raise
-        return True
+        return 1
+
+    def _settle_writes(self, batch_id: str, settled: Sequence[Settled]) -> list[Write]:
+        writes: list[Write] = []
+        for one in settled:
+            pk, sk = keyscheme.batch_row(batch_id, one.row)
+            writes.append(Put({"PK": pk, "SK": sk, "outcome": one.outcome.value}, Absent()))
+        counts_pk, counts_sk = keyscheme.batch_counts(batch_id)
+        added: dict[str, int] = {}
+        for one in settled:
+            added[one.outcome.value] = added.get(one.outcome.value, 0) + 1
+        writes.append(Add(counts_pk, counts_sk, tuple(added.items())))
+        writes += [Put(_error_item(batch_id, s.error)) for s in settled if s.error is not None]
+        return writes
 
     def complete(self, batch: Batch, events: Sequence[Event]) -> bool:
         writes: list[Write] = [Put(_batch_item(batch), Equals("status", BatchStatus.ISSUING.value))]
