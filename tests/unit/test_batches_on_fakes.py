@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from badgehub.domain import statuslist
 from badgehub.domain.batches import BatchStatus, RowOutcome
 from badgehub.domain.errors import NotFound, ServiceUnavailable
 from badgehub.domain.events import Consumer, EventType
@@ -268,3 +271,45 @@ def test_a_presigned_upload_starts_once_when_its_file_has_landed(ports: FakePort
     done = batches.get_batch(principal, view.batch.id, ports=ports)
     assert (done.batch.status, done.counts.issued, done.counts.failed) == (BatchStatus.DONE, 1, 1)
     assert ports.memory_uploads.objects == {}
+
+
+def status_claims(ports: FakePorts) -> list[str]:
+    return [sk for (pk, sk) in ports.table.items if pk.startswith("STATUSINDEX#")]
+
+
+def test_a_messages_rows_get_their_status_entries_in_one_block(
+    ports: FakePorts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    principal, badge_id = a_tenant(ports)
+    post(ports, principal, badge_id, graduates(*range(1, 11)))
+    transactions = []
+    real = ports.table.transact
+    monkeypatch.setattr(ports.table, "transact", lambda w: (transactions.append(w), real(w)))
+    work(ports)
+    blocks = [w for w in transactions if all("STATUSINDEX#" in str(x) for x in w)]
+    assert [len(b) for b in blocks] == [10]
+    indexes = [json.loads(str(i["doc"]))["status_index"] for i in assertion_items(ports)]
+    assert len(set(indexes)) == 10
+    assert sorted(f"{n:06d}" for n in indexes) == sorted(status_claims(ports))
+
+
+def test_a_block_that_collides_falls_back_to_one_entry_a_row(
+    ports: FakePorts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    principal, badge_id = a_tenant(ports)
+    assert ports.status_lists.reserve_status_index(ports_issuer(ports), 1, 7)
+    monkeypatch.setattr(statuslist, "random_indexes", lambda count: [7, *range(100, 99 + count)])
+    batch_id = post(ports, principal, badge_id, graduates(1, 2, 3))
+    work(ports)
+    assert batches.get_batch(principal, batch_id, ports=ports).counts.issued == 3
+    indexes = {json.loads(str(i["doc"]))["status_index"] for i in assertion_items(ports)}
+    assert len(indexes) == 3 and 7 not in indexes
+
+
+def ports_issuer(ports: FakePorts) -> str:
+    [issuer] = [pk for (pk, sk) in ports.table.items if sk == "ISSUER"]
+    return pk_id(issuer)
+
+
+def pk_id(pk: str) -> str:
+    return pk.split("#", 1)[1]

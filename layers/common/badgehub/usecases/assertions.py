@@ -122,13 +122,14 @@ def issue(
     *,
     ports: AssertionPorts,
     once: Once | None = None,
+    reserved: tuple[int, int] | None = None,
 ) -> Issued:
     """The issued badge. A retried key returns the first assertion instead of a second.
 
     Everything is signed before anything is stored: a key-service failure stores nothing,
     and the status-list index reserved for it is given back. `once` (bulk rows) is an
     identity kept for good: a second issue with it returns the first assertion, whatever
-    its body.
+    its body. `reserved` is a status-list entry claimed beforehand (a block for a batch's rows).
     """
     badge = get_owned_badge(principal, badge_id, ports.badges)
     idempotency = None
@@ -180,7 +181,7 @@ def issue(
     issuer = ports.issuers.get_issuer(badge.issuer_id)
     if issuer is None:
         raise NotFound("no issuer with this id", field="issuerId")
-    number, index = allocate_index(issuer, urls, ports=ports)
+    number, index = reserved or allocate_index(issuer, urls, ports=ports)
     try:
         assertion = sign_assertion(
             assertion.model_copy(update={"status_list": number, "status_index": index}),

@@ -42,6 +42,7 @@ from . import assertions
 from .assertions import AssertionPorts, Once, check_dates
 from .auth import Principal, require_issuer
 from .badges import get_owned_badge
+from .status import allocate_block
 
 ROWS_PER_MESSAGE = 10
 MAX_MESSAGE_BYTES = 200 * 1024  # SQS takes 256 KiB; the rest is the envelope's margin
@@ -273,28 +274,51 @@ def issue_rows(message: str, urls: PublicUrls, *, ports: BatchPorts) -> None:
     if batch is None:
         return  # a batch that no longer exists has nothing to count
     principal = Principal(issuer_id=batch.issuer_id)
+    pending = [e for e in body["rows"] if ports.batches.outcome(batch.id, int(e["n"])) is None]
+    reserved = _reserve(batch, pending, ports)
     settled: list[Settled] = []
     try:
-        for entry in body["rows"]:
+        for entry in pending:
             number = int(entry["n"])
-            if ports.batches.outcome(batch.id, number) is not None:
-                continue
-            outcome, error = _issue_row(principal, batch, entry, urls, ports)
+            outcome, error = _issue_row(principal, batch, entry, urls, ports, reserved.get(number))
             settled.append(Settled(number, outcome, error))
     finally:  # rows done before a failure are counted now, not on the redelivery
         ports.batches.settle_rows(batch.id, settled)
     _maybe_complete(batch, ports)
 
 
+def _reserve(
+    batch: Batch, pending: list[dict[str, Any]], ports: BatchPorts
+) -> dict[int, tuple[int, int]]:
+    """Status-list entries for the rows that will be issued, claimed in one write. One left
+    unused (a row that fails or turns out issued meanwhile) is harmless: no credential has it,
+    so it is never revoked."""
+    fresh = [
+        int(e["n"])
+        for e in pending
+        if ports.assertions.get_idempotency(assertions.once_key(batch.issuer_id, str(e["id"])))
+        is None
+    ]
+    issuer = ports.issuers.get_issuer(batch.issuer_id) if fresh else None
+    if issuer is None:
+        return {}
+    return dict(zip(fresh, allocate_block(issuer, len(fresh), ports=ports), strict=False))
+
+
 def _issue_row(
-    principal: Principal, batch: Batch, entry: dict[str, Any], urls: PublicUrls, ports: BatchPorts
+    principal: Principal,
+    batch: Batch,
+    entry: dict[str, Any],
+    urls: PublicUrls,
+    ports: BatchPorts,
+    reserved: tuple[int, int] | None,
 ) -> tuple[RowOutcome, RowError | None]:
     number = int(entry["n"])
     once = Once(identity=str(entry["id"]), tag=f"{batch.id}:{number}")
     try:
         data = AssertionInput.model_validate(entry["input"])
         issued = assertions.issue(
-            principal, batch.badge_id, data, None, urls, ports=ports, once=once
+            principal, batch.badge_id, data, None, urls, ports=ports, once=once, reserved=reserved
         )
     except (ServiceUnavailable, ConcurrentUpdate):
         raise  # passing: the message is delivered again
