@@ -43,10 +43,15 @@ def test_a_small_csv_batch_completes_end_to_end(platform: dict[str, Any]) -> Non
     )
     assert reply.status_code == 202, reply.text
     created = reply.json()
-    assert (created["total"], created["failed"]) == (13, 1)
+    assert created["status"] == "validating"
 
     settled = _wait_until_settled(platform, created["id"], key)
-    assert (settled["status"], settled["issued"], settled["failed"]) == ("done", 12, 1)
+    assert (settled["status"], settled["total"], settled["issued"], settled["failed"]) == (
+        "done",
+        13,
+        12,
+        1,
+    )
 
     errors = requests.get(
         settled["links"]["errors"], headers={"Authorization": f"Bearer {key}"}, timeout=10

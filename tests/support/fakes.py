@@ -99,6 +99,14 @@ class MemoryUploads:
     def upload_url(self, key: str, content_type: str, expires_in: int) -> str:
         return f"https://uploads.example/{key}?expires={expires_in}"
 
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self.objects[key] = data
+
+    def size(self, key: str) -> int:
+        if key not in self.objects:
+            raise NotFound("nothing was uploaded", field="upload")
+        return len(self.objects[key])
+
     def read(self, key: str, max_bytes: int) -> bytes:
         if key not in self.objects:
             raise NotFound("nothing was uploaded", field="upload")

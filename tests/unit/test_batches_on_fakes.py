@@ -8,7 +8,7 @@ import pytest
 
 from badgehub.domain import statuslist
 from badgehub.domain.batches import BatchStatus, RowOutcome
-from badgehub.domain.errors import NotFound, ServiceUnavailable
+from badgehub.domain.errors import InvalidInput, NotFound, ServiceUnavailable
 from badgehub.domain.events import Consumer, EventType
 from badgehub.domain.models import BadgeClassInput, IssuerInput
 from badgehub.domain.urls import PublicUrls
@@ -44,15 +44,30 @@ def graduates(*numbers: int, bad: tuple[int, ...] = ()) -> bytes:
 
 def post(ports: FakePorts, principal: Principal, badge_id: str, data: bytes) -> str:
     view = batches.create_batch(principal, badge_id, data, "text/csv", dry_run=False, ports=ports)
+    assert view.batch.status is BatchStatus.VALIDATING
+    run_starts(ports)
     return view.batch.id
 
 
+def run_starts(ports: FakePorts) -> None:
+    """The worker's first step for each posted file: check it and queue its rows."""
+    waiting = ports.memory_queue.drain()
+    for message in waiting:
+        if '"start"' in message:
+            batches.handle_message(message, URLS, ports=ports)
+        else:
+            ports.memory_queue.messages.append(message)
+
+
 def work(ports: FakePorts) -> int:
-    """The worker: every queued message, as SQS would hand them over."""
-    messages = ports.memory_queue.drain()
-    for message in messages:
-        batches.issue_rows(message, URLS, ports=ports)
-    return len(messages)
+    """The worker: every queued message, as SQS would hand them over, until none is left;
+    how many were row messages."""
+    rows = 0
+    while messages := ports.memory_queue.drain():
+        for message in messages:
+            rows += '"start"' not in message
+            batches.handle_message(message, URLS, ports=ports)
+    return rows
 
 
 def assertion_items(ports: FakePorts) -> list[dict[str, str | int | bool]]:
@@ -205,9 +220,11 @@ def test_dead_lettered_rows_are_failed_unless_they_were_issued_after_all(
 
 def test_a_dry_run_checks_every_row_and_issues_nothing(ports: FakePorts) -> None:
     principal, badge_id = a_tenant(ports)
-    view = batches.create_batch(
+    posted = batches.create_batch(
         principal, badge_id, graduates(1, 2, 3, bad=(2,)), "text/csv", dry_run=True, ports=ports
     )
+    run_starts(ports)
+    view = batches.get_batch(principal, posted.batch.id, ports=ports)
     assert (view.batch.status, view.batch.total, view.counts.failed) == (BatchStatus.DONE, 3, 1)
     assert ports.memory_queue.messages == []
     assert assertion_items(ports) == []
@@ -264,9 +281,10 @@ def test_a_presigned_upload_starts_once_when_its_file_has_landed(ports: FakePort
         batches.start_upload(principal, view.batch.id, ports=ports)
     ports.memory_uploads.objects[batches.upload_key(view.batch.id)] = graduates(1, 2, bad=(2,))
     started = batches.start_upload(principal, view.batch.id, ports=ports)
-    assert (started.batch.status, started.batch.total) == (BatchStatus.ISSUING, 2)
+    assert started.batch.status is BatchStatus.VALIDATING
     again = batches.start_upload(principal, view.batch.id, ports=ports)
-    assert again.batch.status is BatchStatus.ISSUING
+    assert again.batch.status is BatchStatus.VALIDATING
+    assert len(ports.memory_queue.messages) == 1  # started once
     assert work(ports) == 1
     done = batches.get_batch(principal, view.batch.id, ports=ports)
     assert (done.batch.status, done.counts.issued, done.counts.failed) == (BatchStatus.DONE, 1, 1)
@@ -313,3 +331,24 @@ def ports_issuer(ports: FakePorts) -> str:
 
 def pk_id(pk: str) -> str:
     return pk.split("#", 1)[1]
+
+
+def test_a_file_refused_whole_is_refused_before_anything_is_kept(ports: FakePorts) -> None:
+    principal, badge_id = a_tenant(ports)
+    for data in (b"name\nAda\n", b"email,narative\nx@example.org,y\n", b"", b"email\n\xff\n"):
+        with pytest.raises(InvalidInput):
+            batches.create_batch(principal, badge_id, data, "text/csv", dry_run=False, ports=ports)
+    assert ports.memory_uploads.objects == {}
+    assert ports.memory_queue.messages == []
+    assert not [pk for (pk, _) in ports.table.items if pk.startswith("BATCH#")]
+
+
+def test_a_start_that_runs_out_of_receives_fails_the_batch(ports: FakePorts) -> None:
+    principal, badge_id = a_tenant(ports)
+    view = batches.create_batch(
+        principal, badge_id, graduates(1), "text/csv", dry_run=False, ports=ports
+    )
+    [start] = ports.memory_queue.drain()
+    batches.fail_rows(start, ports=ports)
+    failed = batches.get_batch(principal, view.batch.id, ports=ports).batch
+    assert failed.status is BatchStatus.FAILED and failed.message

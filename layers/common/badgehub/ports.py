@@ -312,6 +312,10 @@ class UploadStore(Protocol):
     """Large batch files, put by the issuer straight into storage with a presigned URL."""
 
     def upload_url(self, key: str, content_type: str, expires_in: int) -> str: ...
+    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    def size(self, key: str) -> int:
+        """Raises `NotFound` when nothing was uploaded."""
+
     def read(self, key: str, max_bytes: int) -> bytes:
         """Raises `NotFound` when nothing was uploaded, `PayloadTooLarge` over `max_bytes`."""
 

@@ -28,6 +28,27 @@ class S3Uploads:
         )
         return url
 
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        try:
+            aws.s3().put_object(Bucket=self._bucket, Key=key, Body=data, ContentType=content_type)
+        except (BotoCoreError, ClientError) as exc:
+            log.warning("dependency failed", extra={"dependency": "s3", "operation": "put"})
+            raise ServiceUnavailable(UNAVAILABLE) from exc
+
+    def size(self, key: str) -> int:
+        try:
+            return int(aws.s3().head_object(Bucket=self._bucket, Key=key).get("ContentLength", 0))
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in _MISSING:
+                raise NotFound(
+                    "nothing was uploaded for this batch yet: PUT the file to its upload url",
+                    field="upload",
+                ) from exc
+            raise ServiceUnavailable(UNAVAILABLE) from exc
+        except BotoCoreError as exc:
+            raise ServiceUnavailable(UNAVAILABLE) from exc
+
     def read(self, key: str, max_bytes: int) -> bytes:
         try:
             head = aws.s3().head_object(Bucket=self._bucket, Key=key)

@@ -158,6 +158,21 @@ def read_rows(data: bytes, kind: str) -> Iterator[tuple[int, dict[str, Any] | Ro
         yield from _ndjson_rows(text)
 
 
+def check_header(data: bytes, kind: str) -> None:
+    """What refuses a file whole, checked before it is kept: text, and a usable header row."""
+    rows = read_rows(data, kind)
+    if kind == CSV:
+        if next(rows, None) is None:  # reading a row checks the text and the header first
+            raise InvalidInput("the file holds no rows", field="body")
+    elif not data.strip():
+        raise InvalidInput("the file holds no rows", field="body")
+    else:
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("the file must be UTF-8 text", field="body") from exc
+
+
 def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:

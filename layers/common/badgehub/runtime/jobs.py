@@ -57,7 +57,7 @@ def issue_batch_rows(event: dict[str, Any], context: Any) -> dict[str, Any]:
             batches.fail_rows(record.body, ports=ports)
             count("BatchRowMessagesDeadLettered")
         else:
-            batches.issue_rows(record.body, urls, ports=ports)
+            batches.handle_message(record.body, urls, ports=ports)
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     result: dict[str, Any] = dict(

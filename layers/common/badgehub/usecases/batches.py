@@ -8,6 +8,7 @@ written together, conditionally).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Iterator, Sequence
@@ -23,6 +24,7 @@ from ..domain.batches import (
     RowError,
     RowOutcome,
     Settled,
+    check_header,
     check_row,
     media_type,
     read_rows,
@@ -32,6 +34,7 @@ from ..domain.errors import (
     DomainError,
     InvalidInput,
     NotFound,
+    PayloadTooLarge,
     ServiceUnavailable,
 )
 from ..domain.events import Event, EventType
@@ -47,7 +50,7 @@ from .status import allocate_block
 ROWS_PER_MESSAGE = 10
 MAX_MESSAGE_BYTES = 200 * 1024  # SQS takes 256 KiB; the rest is the envelope's margin
 MESSAGES_PER_SEND = 10  # SQS SendMessageBatch's limit
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # checked and queued within one API call: keep it short
 UPLOAD_SECONDS = 3600
 _INPUT_COLUMNS = {"issuedOn": "issued_on", "expires": "expires"}
 
@@ -82,30 +85,21 @@ def create_batch(
     *,
     dry_run: bool,
     notify: bool = True,
-    ports: BatchPorts,
+    ports: UploadPorts,
 ) -> BatchView:
-    """Checks every row, stores the batch with its rejected rows, queues the valid ones."""
+    """Keeps the file and hands it to the worker, which checks every row and queues the valid
+    ones: the answer comes at once, whatever the file's size (`validating`, then `issuing`).
+    A file that cannot be a batch at all (encoding, header) is refused here."""
     badge = get_owned_badge(principal, badge_id, ports.badges)
     kind = media_type(content_type)
-    now = ports.clock.now()
-    rows, errors = check_file(body, kind, ports)
-    batch = Batch(
-        id=str(uuid.uuid4()),
-        badge_id=badge.id,
-        issuer_id=badge.issuer_id,
-        status=BatchStatus.DONE if dry_run else BatchStatus.ISSUING,
-        total=len(rows) + len(errors),
-        dry_run=dry_run,
-        notify=notify,
-        media_type=kind,
-        created_at=now,
-        updated_at=now,
-        completed_at=now if dry_run else None,
+    check_header(body, kind)
+    batch = _new_batch(
+        badge.id, badge.issuer_id, kind, BatchStatus.VALIDATING, dry_run, notify, ports
     )
-    ports.batches.create_batch(batch, errors)
-    if not dry_run:
-        batch = _enqueue(batch, rows, ports)
-    return BatchView(batch, ports.batches.counts(batch.id))
+    ports.uploads.put(upload_key(batch.id), body, kind)
+    ports.batches.create_batch(batch, ())
+    _start(batch, ports)
+    return _view(batch, ports)
 
 
 def create_upload(
@@ -120,38 +114,22 @@ def create_upload(
     """A batch waiting for its file, and the presigned URL to PUT the file to."""
     badge = get_owned_badge(principal, badge_id, ports.badges)
     kind = media_type(content_type)
-    now = ports.clock.now()
-    batch = Batch(
-        id=str(uuid.uuid4()),
-        badge_id=badge.id,
-        issuer_id=badge.issuer_id,
-        status=BatchStatus.AWAITING_UPLOAD,
-        dry_run=dry_run,
-        notify=notify,
-        media_type=kind,
-        created_at=now,
-        updated_at=now,
+    batch = _new_batch(
+        badge.id, badge.issuer_id, kind, BatchStatus.AWAITING_UPLOAD, dry_run, notify, ports
     )
     ports.batches.create_batch(batch, ())
     url = ports.uploads.upload_url(upload_key(batch.id), kind, UPLOAD_SECONDS)
     return BatchView(batch, Counts()), url
 
 
-def start_upload(principal: Principal | None, batch_id: str, *, ports: UploadPorts) -> BatchView:
-    """The uploaded file landed: check it and issue. Starting twice (the S3 event and the
-    explicit call, or a retry) starts it once; the second answers with the batch as it is.
-
-    `principal` None: the storage event, which only our own bucket can send.
-    """
-    if principal is not None:
-        batch: Batch | None = get_batch(principal, batch_id, ports=ports).batch
-    else:
-        batch = ports.batches.get_batch(batch_id)
-    if batch is None:
-        raise NotFound("no batch with this id", field="batchId")
+def start_upload(principal: Principal, batch_id: str, *, ports: UploadPorts) -> BatchView:
+    """The uploaded file landed: the worker checks and issues it. Starting twice starts once;
+    the second answers with the batch as it is."""
+    batch = get_batch(principal, batch_id, ports=ports).batch
     if batch.status is not BatchStatus.AWAITING_UPLOAD:
-        return BatchView(batch, ports.batches.counts(batch.id))
-    data = ports.uploads.read(upload_key(batch.id), MAX_UPLOAD_BYTES)
+        return _view(batch, ports)
+    if ports.uploads.size(upload_key(batch.id)) > MAX_UPLOAD_BYTES:
+        raise PayloadTooLarge(f"the file is over {MAX_UPLOAD_BYTES} bytes", field="upload")
     validating = batch.model_copy(
         update={"status": BatchStatus.VALIDATING, "updated_at": ports.clock.now()}
     )
@@ -159,21 +137,73 @@ def start_upload(principal: Principal | None, batch_id: str, *, ports: UploadPor
         ports.batches.save_batch(validating, BatchStatus.AWAITING_UPLOAD)
     except ConcurrentUpdate:  # another start won: it does the work
         return _view(ports.batches.get_batch(batch_id) or batch, ports)
+    _start(validating, ports)
+    return _view(validating, ports)
+
+
+def _new_batch(
+    badge_id: str,
+    issuer_id: str,
+    kind: str,
+    status: BatchStatus,
+    dry_run: bool,
+    notify: bool,
+    ports: BatchPorts,
+) -> Batch:
+    now = ports.clock.now()
+    return Batch(
+        id=str(uuid.uuid4()),
+        badge_id=badge_id,
+        issuer_id=issuer_id,
+        status=status,
+        dry_run=dry_run,
+        notify=notify,
+        media_type=kind,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _start(batch: Batch, ports: BatchPorts) -> None:
+    """Hands the file to the worker; if the queue fails, the batch says so (503 to the caller)."""
+    try:
+        ports.row_queue.send([json.dumps({"start": batch.id})])
+    except ServiceUnavailable:
+        _fail(batch, "the queue failed; post the file again", ports)
+        raise
+
+
+def _fail(batch: Batch, message: str, ports: BatchPorts) -> Batch:
+    failed = batch.model_copy(
+        update={"status": BatchStatus.FAILED, "message": message, "updated_at": ports.clock.now()}
+    )
+    with contextlib.suppress(ConcurrentUpdate):
+        ports.batches.save_batch(failed, batch.status)
+    return failed
+
+
+def intake(batch_id: str, *, ports: UploadPorts) -> None:
+    """The worker's first step: every row checked, rejected rows stored, valid rows queued
+    (10 a message), then the batch counts its total and issues. A redelivered intake after a
+    crash queues the rows again: harmless, each row is issued and counted once."""
+    batch = ports.batches.get_batch(batch_id)
+    if batch is None or batch.status is not BatchStatus.VALIDATING:
+        return
+    data = ports.uploads.read(upload_key(batch.id), MAX_UPLOAD_BYTES)
     try:
         rows, errors = check_file(data, batch.media_type, ports)
     except DomainError as exc:  # the file as a whole is unreadable: say so on the batch
-        failed = validating.model_copy(
-            update={
-                "status": BatchStatus.FAILED,
-                "message": exc.message,
-                "updated_at": ports.clock.now(),
-            }
-        )
-        ports.batches.save_batch(failed, BatchStatus.VALIDATING)
-        return _view(failed, ports)
+        _fail(batch, exc.message, ports)
+        ports.uploads.delete(upload_key(batch.id))
+        return
     ports.batches.add_errors(batch.id, errors)
+    if not batch.dry_run:
+        key = ports.secret_for("batch-rows")
+        messages = list(_messages(batch, rows, key))
+        for start in range(0, len(messages), MESSAGES_PER_SEND):
+            ports.row_queue.send(messages[start : start + MESSAGES_PER_SEND])
     now = ports.clock.now()
-    counted = validating.model_copy(
+    counted = batch.model_copy(
         update={
             "total": len(rows) + len(errors),
             "status": BatchStatus.DONE if batch.dry_run else BatchStatus.ISSUING,
@@ -182,10 +212,8 @@ def start_upload(principal: Principal | None, batch_id: str, *, ports: UploadPor
         }
     )
     ports.batches.save_batch(counted, BatchStatus.VALIDATING)
-    if not batch.dry_run:
-        counted = _enqueue(counted, rows, ports)
     ports.uploads.delete(upload_key(batch.id))
-    return _view(counted, ports)
+    _maybe_complete(counted, ports)  # rows settled before the total was known, or none at all
 
 
 def get_batch(principal: Principal, batch_id: str, *, ports: BatchPorts) -> BatchView:
@@ -221,30 +249,6 @@ def check_file(data: bytes, kind: str, ports: BatchPorts) -> tuple[list[Row], li
     return rows, errors
 
 
-def _enqueue(batch: Batch, rows: Sequence[Row], ports: BatchPorts) -> Batch:
-    """Queues the valid rows; a batch with none is done at once. If the queue fails midway
-    the batch is `failed`, and re-posting the file issues only what was not issued."""
-    if not rows:
-        _maybe_complete(batch, ports)
-        return ports.batches.get_batch(batch.id) or batch
-    key = ports.secret_for("batch-rows")
-    messages = list(_messages(batch, rows, key))
-    try:
-        for start in range(0, len(messages), MESSAGES_PER_SEND):
-            ports.row_queue.send(messages[start : start + MESSAGES_PER_SEND])
-    except ServiceUnavailable:
-        failed = batch.model_copy(
-            update={
-                "status": BatchStatus.FAILED,
-                "message": "the queue failed; post the file again: rows already issued are skipped",
-                "updated_at": ports.clock.now(),
-            }
-        )
-        ports.batches.save_batch(failed, BatchStatus.ISSUING)
-        raise
-    return batch
-
-
 def _messages(batch: Batch, rows: Sequence[Row], key: bytes) -> Iterator[str]:
     chunk: list[dict[str, Any]] = []
     size = 0
@@ -263,6 +267,15 @@ def _messages(batch: Batch, rows: Sequence[Row], key: bytes) -> Iterator[str]:
         size += length
     if chunk:
         yield json.dumps({"batch": batch.id, "rows": chunk})
+
+
+def handle_message(message: str, urls: PublicUrls, *, ports: UploadPorts) -> None:
+    """One message of the row queue: a batch to start, or rows to issue."""
+    body = json.loads(message)
+    if "start" in body:
+        intake(str(body["start"]), ports=ports)
+    else:
+        issue_rows(message, urls, ports=ports)
 
 
 def issue_rows(message: str, urls: PublicUrls, *, ports: BatchPorts) -> None:
@@ -335,8 +348,14 @@ def _issue_row(
 
 def fail_rows(message: str, *, ports: BatchPorts) -> None:
     """A message that ran out of receives (the dead-letter queue): its unsettled rows are
-    failed, so the batch still settles and says which rows to send again."""
+    failed, so the batch still settles and says which rows to send again. A batch whose
+    start ran out of receives is failed as a whole: nothing of it was queued."""
     body = json.loads(message)
+    if "start" in body:
+        started = ports.batches.get_batch(str(body["start"]))
+        if started is not None and started.status is BatchStatus.VALIDATING:
+            _fail(started, "the file could not be read; post it again", ports)
+        return
     batch = ports.batches.get_batch(str(body["batch"]))
     if batch is None:
         return
