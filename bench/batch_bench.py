@@ -116,6 +116,7 @@ def main() -> None:
             f"202 after {result['accepted_s']:.1f} s, settled after {result['elapsed_s']:.1f} s "
             f"({rows / result['elapsed_s']:.0f} rows/s)"
         )
+        assert (batch["total"], batch["issued"]) == (rows, rows), batch
         print(f"checked {check_sample(platform, batch)} assertions: four forms, e-mail queued")
         per_second = run_single(platform, single)
         ratio = (rows / result["elapsed_s"]) / per_second

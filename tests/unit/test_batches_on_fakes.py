@@ -352,3 +352,32 @@ def test_a_start_that_runs_out_of_receives_fails_the_batch(ports: FakePorts) -> 
     batches.fail_rows(start, ports=ports)
     failed = batches.get_batch(principal, view.batch.id, ports=ports).batch
     assert failed.status is BatchStatus.FAILED and failed.message
+
+
+def test_rows_issued_before_the_total_is_known_never_complete_the_batch_early(
+    ports: FakePorts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    principal, badge_id = a_tenant(ports)
+    view = batches.create_batch(
+        principal, badge_id, graduates(*range(1, 31)), "text/csv", dry_run=False, ports=ports
+    )
+    validating = ports.batches.get_batch(view.batch.id)
+    run_starts(ports)
+    first, *rest = ports.memory_queue.drain()
+    real = ports.batches.get_batch
+    reads = {"n": 0}
+
+    def stale_first(batch_id: str) -> object:
+        reads["n"] += 1
+        return validating if reads["n"] == 1 else real(batch_id)
+
+    with monkeypatch.context() as patch:  # the message began while the file was being checked
+        patch.setattr(ports.batches, "get_batch", stale_first)
+        batches.handle_message(first, URLS, ports=ports)
+    assert batches.get_batch(principal, view.batch.id, ports=ports).batch.status is (
+        BatchStatus.ISSUING
+    )
+    for message in rest:
+        batches.handle_message(message, URLS, ports=ports)
+    done = batches.get_batch(principal, view.batch.id, ports=ports)
+    assert (done.batch.status, done.counts.issued) == (BatchStatus.DONE, 30)

@@ -376,12 +376,15 @@ def fail_rows(message: str, *, ports: BatchPorts) -> None:
 
 
 def _maybe_complete(batch: Batch, ports: BatchPorts) -> None:
-    """The last row's worker marks the batch done and announces it, once."""
-    counts = ports.batches.counts(batch.id)
-    if counts.settled < batch.total:
-        return
+    """The last row's worker marks the batch done and announces it, once.
+
+    The batch is read again here: the one a message started with may predate its total (rows
+    are issued while the file's last rows are still being queued)."""
     current = ports.batches.get_batch(batch.id)
     if current is None or current.status is not BatchStatus.ISSUING:
+        return
+    counts = ports.batches.counts(batch.id)
+    if counts.settled < current.total:
         return
     now = ports.clock.now()
     done = current.model_copy(
@@ -396,7 +399,7 @@ def _maybe_complete(batch: Batch, ports: BatchPorts) -> None:
         data={
             "batchId": batch.id,
             "badgeId": batch.badge_id,
-            "total": batch.total,
+            "total": current.total,
             "issued": counts.issued,
             "skipped": counts.skipped,
             "failed": counts.failed,
