@@ -47,7 +47,7 @@ from .auth import Principal, require_issuer
 from .badges import get_owned_badge
 from .status import allocate_block
 
-ROWS_PER_MESSAGE = 10
+ROWS_PER_MESSAGE = 25  # a message's rows share one status-list block and one settle write
 MAX_MESSAGE_BYTES = 200 * 1024  # SQS takes 256 KiB; the rest is the envelope's margin
 MESSAGES_PER_SEND = 10  # SQS SendMessageBatch's limit
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # checked and queued within one API call: keep it short
@@ -184,7 +184,7 @@ def _fail(batch: Batch, message: str, ports: BatchPorts) -> Batch:
 
 def intake(batch_id: str, *, ports: UploadPorts) -> None:
     """The worker's first step: every row checked, rejected rows stored, valid rows queued
-    (10 a message), then the batch counts its total and issues. A redelivered intake after a
+    (25 a message), then the batch counts its total and issues. A redelivered intake after a
     crash queues the rows again: harmless, each row is issued and counted once."""
     batch = ports.batches.get_batch(batch_id)
     if batch is None or batch.status is not BatchStatus.VALIDATING:
