@@ -207,7 +207,7 @@ def test_a_throttled_table_only_delays_the_rows(
 ) -> None:
     created = post(api, tenant, graduates(*range(1, 16)))
     dynamodb = clients.dynamodb()
-    throttled = Failing(6, "ProvisionedThroughputExceededException", dynamodb.transact_write_items)
+    throttled = Failing(3, "ProvisionedThroughputExceededException", dynamodb.transact_write_items)
     monkeypatch.setattr(dynamodb, "transact_write_items", throttled)
     queues.drain()
     assert throttled.left == 0
@@ -219,7 +219,7 @@ def test_a_failing_key_service_only_delays_the_rows(
 ) -> None:
     created = post(api, tenant, graduates(*range(1, 13)))
     kms = clients.kms()
-    down = Failing(4, "KMSInternalException", kms.sign)
+    down = Failing(3, "KMSInternalException", kms.sign)
     monkeypatch.setattr(kms, "sign", down)
     queues.drain()
     assert down.left == 0
