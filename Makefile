@@ -99,6 +99,7 @@ build: $(VENV)/.installed $(SAM_VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.batch_bench
 
 load: $(VENV)/.installed
 	$(BIN)/python -m bench.load
