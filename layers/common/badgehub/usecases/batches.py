@@ -1,4 +1,4 @@
-"""Bulk issuing: a file of rows checked at once, queued, and issued row by row by workers.
+"""Bulk issuing: a file kept, its rows checked and queued by the worker, then issued row by row.
 
 Each row is issued by `assertions.issue`, the one way a badge is issued, with the row's
 identity as a permanent key (`Once`): whatever happens to workers and messages, a row's
@@ -50,7 +50,7 @@ from .status import allocate_block
 ROWS_PER_MESSAGE = 25  # a message's rows share one status-list block and one settle write
 MAX_MESSAGE_BYTES = 200 * 1024  # SQS takes 256 KiB; the rest is the envelope's margin
 MESSAGES_PER_SEND = 10  # SQS SendMessageBatch's limit
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # checked and queued within one API call: keep it short
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # checked and queued by one worker invocation
 UPLOAD_SECONDS = 3600
 _INPUT_COLUMNS = {"issuedOn": "issued_on", "expires": "expires"}
 
