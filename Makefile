@@ -101,6 +101,7 @@ build: $(VENV)/.installed $(SAM_VENV)/.installed
 # The benchmarks compare against the 1EdTech validator and openbadges-bakery: install them too.
 bench: $(VENV)/.installed $(OB2_VENV)/.installed
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.batch_bench
 
 load: $(VENV)/.installed
 	$(BIN)/python -m bench.load

@@ -254,6 +254,9 @@ class LocalPlatform:
             def invoke(payload: dict[str, Any], target: FunctionPool = function_pool) -> Any:
                 return loop.run(target.invoke(payload))
 
+            # Lambda scales pollers up to the mapping's MaximumConcurrency; here, to the
+            # function's warm workers (no more can run at once without a cold start).
+            pollers = min(event.max_concurrency or self.pool.workers, self.pool.workers)
             delivery = QueueDelivery(
                 event,
                 sqs,
@@ -261,6 +264,7 @@ class LocalPlatform:
                 refs.get_att(event.queue, "Arn"),
                 invoke,
                 REGION,
+                pollers,
             )
             delivery.start()
             self._deliveries.append(delivery)

@@ -7,6 +7,8 @@ Redrive to a dead-letter queue after `maxReceiveCount` receives is the queue's o
 as on AWS), from the RedrivePolicy the template gives it.
 
 Polls are short (WaitTimeSeconds=0): a long poll would hold the emulator's one lock.
+As Lambda's pollers do, several batches may be in flight at once (`pollers`, one thread each),
+so a queue keeps as many of the function's workers busy as the machine has for it.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class QueueDelivery:
         queue_arn: str,
         invoke: Callable[[dict[str, Any]], Any],
         region: str = "us-east-1",
+        pollers: int = 1,
     ) -> None:
         self.event = event
         self._sqs = sqs
@@ -85,18 +88,22 @@ class QueueDelivery:
         self._invoke = invoke
         self._region = region
         self._stopped = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._pollers = max(pollers, 1)
+        self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
         if self.event.enabled:
-            name = f"sqs-{self.event.function}-{self.event.name}"
-            self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-            self._thread.start()
+            for n in range(self._pollers):
+                name = f"sqs-{self.event.function}-{self.event.name}-{n}"
+                thread = threading.Thread(target=self._run, name=name, daemon=True)
+                thread.start()
+                self._threads.append(thread)
 
     def stop(self) -> None:
         self._stopped.set()
-        if self._thread:
-            self._thread.join(timeout=20)
+        for thread in self._threads:
+            thread.join(timeout=20)
+        self._threads.clear()
 
     def _run(self) -> None:
         while not self._stopped.is_set():

@@ -84,6 +84,7 @@ class QueueEvent:
     batch_size: int = 10
     report_failures: bool = False
     enabled: bool = True
+    max_concurrency: int | None = None  # ScalingConfig.MaximumConcurrency: invocations at once
 
 
 @dataclass(frozen=True)
@@ -199,9 +200,16 @@ class Template:
                     report_failures="ReportBatchItemFailures"
                     in props.get("FunctionResponseTypes", []),
                     enabled=bool(props.get("Enabled", True)),
+                    max_concurrency=_int_or_none(
+                        props.get("ScalingConfig", {}).get("MaximumConcurrency")
+                    ),
                 )
             )
         return found
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 @cache

@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from badgehub.routers import issuer_api, webhooks
+from badgehub.routers import batches, issuer_api, webhooks
 from badgehub.runtime.http import install_error_table
 from badgehub.runtime.observability import observed
 
@@ -15,6 +15,7 @@ app = APIGatewayHttpResolver()
 install_error_table(app)
 app.include_router(issuer_api.router)
 app.include_router(webhooks.router)
+app.include_router(batches.router)
 
 
 @observed

@@ -4,13 +4,14 @@ dict, keys generated in memory. The table is held to the contract suite, so they
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from badgehub.domain.errors import NotFound
+from badgehub.domain.errors import NotFound, PayloadTooLarge, ServiceUnavailable
 from badgehub.domain.keys import Algorithm, SigningKey
 from badgehub.ports import (
     BusEvent,
@@ -139,6 +140,49 @@ class RecordingSender:
         return Posted(answer, b"ok")
 
 
+class MemoryRowQueue:
+    """Batch rows waiting for the worker, in order; `failing = True` refuses them (an outage)."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.failing = False
+
+    def send(self, messages: Sequence[str]) -> None:
+        if self.failing:
+            raise ServiceUnavailable("the row queue is down")
+        self.messages += messages
+
+    def drain(self) -> list[str]:
+        taken, self.messages = self.messages, []
+        return taken
+
+
+class MemoryUploads:
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+
+    def upload_url(self, key: str, content_type: str, expires_in: int) -> str:
+        return f"https://uploads.example/{key}?expires={expires_in}"
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self.objects[key] = data
+
+    def size(self, key: str) -> int:
+        if key not in self.objects:
+            raise NotFound("nothing was uploaded", field="upload")
+        return len(self.objects[key])
+
+    def read(self, key: str, max_bytes: int) -> bytes:
+        if key not in self.objects:
+            raise NotFound("nothing was uploaded", field="upload")
+        if len(self.objects[key]) > max_bytes:
+            raise PayloadTooLarge("too large", field="body")
+        return self.objects[key]
+
+    def delete(self, key: str) -> None:
+        self.objects.pop(key, None)
+
+
 class FakePorts(Ports):
     """The production bundle over in-memory adapters; the parts stay reachable for asserts."""
 
@@ -150,7 +194,11 @@ class FakePorts(Ports):
         self.memory_private = MemoryPrivateBlobs(clock)
         self.bus = MemoryBus()
         self.sender = RecordingSender()
+        self.memory_queue = MemoryRowQueue()
+        self.memory_uploads = MemoryUploads()
         super().__init__(
+            row_queue=lambda: self.memory_queue,
+            uploads=lambda: self.memory_uploads,
             table=lambda: self.table,
             blobs=lambda: self.memory_blobs,
             key_service=lambda: self.memory_keys,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from .domain.batches import Batch, BatchStatus, Counts, RowError, RowOutcome, Settled
 from .domain.errors import ConcurrentUpdate
 from .domain.events import Consumer, Event
 from .domain.keys import Algorithm, SigningKey
@@ -45,6 +46,7 @@ class IdempotencyRecord:
 
     request_hash: str
     assertion_id: str
+    permanent: bool = False  # a bulk row's identity: kept for good, not for 24 hours
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,9 @@ class StatusStore(Protocol):
     def get_status_list(self, issuer_id: str, number: int) -> StatusList | None: ...
     def reserve_status_index(self, issuer_id: str, number: int, index: int) -> bool:
         """Claims an index for one credential; False if it was already taken."""
+
+    def reserve_status_indexes(self, issuer_id: str, number: int, indexes: list[int]) -> bool:
+        """Claims a block of indexes in one write (bulk issuing); False if any was taken."""
 
     def release_status_index(self, issuer_id: str, number: int, index: int) -> None:
         """Gives back an index whose credential was never stored."""
@@ -360,3 +365,50 @@ class Posted:
 class WebhookSender(Protocol):
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> Posted:
         """POST once, following no redirect; raises `FetchError` when it cannot be (safely)."""
+
+
+class BatchStore(Protocol):
+    """Bulk issues: the batch, its counters (atomic adds) and each row's one outcome."""
+
+    def create_batch(self, batch: Batch, errors: Sequence[RowError]) -> None:
+        """The batch, its rejected rows (counted as failed) and its counters, from scratch."""
+
+    def get_batch(self, batch_id: str) -> Batch | None: ...
+    def counts(self, batch_id: str) -> Counts: ...
+    def outcome(self, batch_id: str, row: int) -> RowOutcome | None: ...
+    def save_batch(self, batch: Batch, expected: BatchStatus) -> None:
+        """Moves the batch on; `ConcurrentUpdate` if its status is no longer `expected`."""
+
+    def add_errors(self, batch_id: str, errors: Sequence[RowError]) -> None:
+        """Rejected rows found after creation (an uploaded file), counted as failed."""
+
+    def settle_rows(self, batch_id: str, settled: Sequence[Settled]) -> int:
+        """Records each row's outcome and counts it, together and once (rows already settled
+        are left as they are); how many were counted now. One write for a message's rows."""
+
+    def complete(self, batch: Batch, events: Sequence[Event]) -> bool:
+        """Marks an issuing batch done with its events; False when another worker did first."""
+
+    def errors(self, batch_id: str) -> list[RowError]:
+        """Every rejected row, in row order."""
+
+
+class RowQueue(Protocol):
+    """Where batch rows wait for the issue worker (SQS deployed and locally)."""
+
+    def send(self, messages: Sequence[str]) -> None:
+        """Raises `ServiceUnavailable` when the queue cannot take them."""
+
+
+class UploadStore(Protocol):
+    """Large batch files, put by the issuer straight into storage with a presigned URL."""
+
+    def upload_url(self, key: str, content_type: str, expires_in: int) -> str: ...
+    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    def size(self, key: str) -> int:
+        """Raises `NotFound` when nothing was uploaded."""
+
+    def read(self, key: str, max_bytes: int) -> bytes:
+        """Raises `NotFound` when nothing was uploaded, `PayloadTooLarge` over `max_bytes`."""
+
+    def delete(self, key: str) -> None: ...

@@ -66,6 +66,11 @@ def events() -> Any:
     return _client("events")
 
 
+@cache
+def sqs() -> Any:
+    return _client("sqs")
+
+
 def secret_text(secret_id: str) -> bytes:
     """A Secrets Manager string secret's value; errors become `ServiceUnavailable` (503)."""
     from botocore.exceptions import BotoCoreError, ClientError
@@ -81,5 +86,5 @@ def secret_text(secret_id: str) -> bytes:
 
 def reset() -> None:
     """Forget cached clients and session (tests that switch endpoints or credentials)."""
-    for cached in (_session, dynamodb, s3, kms, secretsmanager, sesv2, events):
+    for cached in (_session, dynamodb, s3, kms, secretsmanager, sesv2, events, sqs):
         cached.cache_clear()

@@ -74,6 +74,14 @@ def random_index(size: int = MIN_ENTRIES) -> int:
     return secrets.randbelow(size)
 
 
+def random_indexes(count: int, size: int = MIN_ENTRIES) -> list[int]:
+    """`count` distinct random indexes (a block reserved for a batch's rows)."""
+    picked: set[int] = set()
+    while len(picked) < min(count, size):
+        picked.add(secrets.randbelow(size))
+    return sorted(picked, key=lambda _: secrets.randbits(32))
+
+
 def status_list_credential(
     *,
     list_url: str,

@@ -74,6 +74,15 @@ ROUTES: tuple[Route, ...] = (
         ("POST", "/v1/webhooks/<webhook_id>/deliveries/<delivery_id>/redeliver"),
     ),
     *_routes(
+        ISSUE,
+        "batches",
+        ("POST", "/v1/badges/<badge_id>/batches"),
+        ("POST", "/v1/badges/<badge_id>/batches/uploads"),
+        ("POST", "/v1/batches/<batch_id>/start"),
+        ("GET", "/v1/batches/<batch_id>"),
+        ("GET", "/v1/batches/<batch_id>/errors"),
+    ),
+    *_routes(
         VERIFY,
         "public_documents",
         ("GET", "/health"),

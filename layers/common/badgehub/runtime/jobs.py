@@ -69,3 +69,40 @@ def send_events(remaining_ms: int) -> dict[str, Any]:
             count(f"Events{name[0].upper()}{name[1:]}", value)
     logger.info("events run", extra=summary)
     return summary
+
+
+def issue_batch_rows(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The issue worker: rows from the row queue (a failed message comes back, only it: partial
+    batch failures) and rows the dead-letter queue gives back (failed for good)."""
+    from aws_lambda_powertools.utilities.batch import (
+        BatchProcessor,
+        EventType,
+        process_partial_response,
+    )
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+    from ..usecases import batches
+    from .settings import batch_settings
+
+    config = settings()
+    urls = PublicUrls(base=config.base_url(), assets=config.assets_base())
+    dead_letters = batch_settings().dead_letter_queue_arn
+    ports = wiring.ports()
+
+    def one(record: SQSRecord) -> None:
+        if dead_letters and record.event_source_arn == dead_letters:
+            batches.fail_rows(record.body, ports=ports)
+            count("BatchRowMessagesDeadLettered")
+        else:
+            batches.handle_message(record.body, urls, ports=ports)
+
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    result: dict[str, Any] = dict(
+        process_partial_response(
+            event=event, record_handler=one, processor=processor, context=context
+        )
+    )
+    failures = len(result.get("batchItemFailures", []))
+    if failures:
+        count("BatchRowMessagesRetried", failures)
+    return result

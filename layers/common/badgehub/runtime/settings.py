@@ -95,6 +95,17 @@ def webhook_settings() -> WebhookSettings:
     return read_environment(WebhookSettings)
 
 
+class BatchSettings(_FromEnvironment):
+    row_queue_url: str = ""  # where batch rows wait for the issue worker
+    upload_bucket: str = ""  # large batch files, uploaded with a presigned URL
+    dead_letter_queue_arn: str = ""  # rows that ran out of receives come back from here
+
+
+@cache
+def batch_settings() -> BatchSettings:
+    return read_environment(BatchSettings)
+
+
 @cache
 def mail_settings() -> MailSettings:
     return read_environment(MailSettings)
@@ -131,5 +142,6 @@ def clear() -> None:
         mail_settings,
         supplement_settings,
         webhook_settings,
+        batch_settings,
     ):
         cached.cache_clear()

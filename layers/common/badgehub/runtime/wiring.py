@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..adapters.tables.analytics import TableAnalytics
     from ..adapters.tables.assertions import TableAssertions
     from ..adapters.tables.badges import TableApiKeys, TableBadges
+    from ..adapters.tables.batches import TableBatches
     from ..adapters.tables.core import Table
     from ..adapters.tables.issuers import TableIssuers
     from ..adapters.tables.outbox import TableOutbox
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
         KeyService,
         Mailer,
         PrivateBlobStore,
+        RowQueue,
+        UploadStore,
         WebhookSender,
     )
     from ..web.mail_renderer import TemplateMailRenderer
@@ -57,6 +60,8 @@ class Ports:
         private_blobs: Callable[[], PrivateBlobStore] | None = None,
         event_bus: Callable[[], EventBus] | None = None,
         webhook_sender: Callable[[], WebhookSender] | None = None,
+        row_queue: Callable[[], RowQueue] | None = None,
+        uploads: Callable[[], UploadStore] | None = None,
     ) -> None:
         self._private_blobs = private_blobs or _no_private_blobs
         self._table = table
@@ -66,6 +71,9 @@ class Ports:
         self._mailer = mailer or _no_mailer
         self._event_bus = event_bus or aws_event_bus
         self._webhook_sender = webhook_sender or safe_webhook_sender
+        # SQS and S3 by default: the local platform's queues and uploads are moto's too.
+        self._row_queue = row_queue or _sqs_row_queue
+        self._uploads = uploads or _s3_uploads
         self.clock: Clock = clock or SystemClock()
 
     @cached_property
@@ -141,6 +149,18 @@ class Ports:
     def webhook_sender(self) -> WebhookSender:
         return self._webhook_sender()
 
+    @property
+    def batches(self) -> TableBatches:
+        return self.stores.batches
+
+    @cached_property
+    def row_queue(self) -> RowQueue:
+        return self._row_queue()
+
+    @cached_property
+    def uploads(self) -> UploadStore:
+        return self._uploads()
+
     @cached_property
     def mailer(self) -> Mailer:
         return self._mailer()
@@ -188,6 +208,26 @@ def safe_webhook_sender() -> WebhookSender:
         cache_size=0,
         allowed_private_hosts=local,
     )
+
+
+def _sqs_row_queue() -> RowQueue:
+    from ..adapters.sqs_queue import SqsRowQueue
+    from .settings import batch_settings
+
+    url = batch_settings().row_queue_url
+    if not url:
+        raise RuntimeError("this function queues no batch rows (ROW_QUEUE_URL is not set)")
+    return SqsRowQueue(url)
+
+
+def _s3_uploads() -> UploadStore:
+    from ..adapters.s3_uploads import S3Uploads
+    from .settings import batch_settings
+
+    bucket = batch_settings().upload_bucket
+    if not bucket:
+        raise RuntimeError("this function reads no uploads (UPLOAD_BUCKET is not set)")
+    return S3Uploads(bucket)
 
 
 def aws_ports() -> Ports:

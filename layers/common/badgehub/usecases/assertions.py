@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from ..domain import events, hashing, statuslist, tokens
@@ -85,6 +85,29 @@ class Issued:
     mail: Event | None = None  # the recipient's e-mail, to send right away
 
 
+@dataclass(frozen=True)
+class Once:
+    """A bulk row's identity, and a tag saying which row of which batch first issued it."""
+
+    identity: str
+    tag: str
+
+
+def once_key(issuer_id: str, identity: str) -> str:
+    """Where a row identity's record lives: beside the issuer's Idempotency-Keys."""
+    return f"{issuer_id}#once#{identity}"
+
+
+def check_dates(data: AssertionInput, now: datetime) -> datetime:
+    """The issue date (now when not given), if it and the expiry make sense at `now`."""
+    issued_on = data.issued_on or now
+    if issued_on > now + CLOCK_SKEW:
+        raise InvalidInput("issuedOn may not be in the future", field="issuedOn")
+    if data.expires is not None and data.expires <= max(issued_on, now):
+        raise InvalidInput("expires must be in the future and after issuedOn", field="expires")
+    return issued_on
+
+
 def _request_hash(badge_id: str, data: AssertionInput) -> str:
     body = data.model_dump_json(by_alias=True, exclude_none=True)
     return hashlib.sha256(f"{badge_id}\n{body}".encode()).hexdigest()
@@ -98,15 +121,27 @@ def issue(
     urls: PublicUrls,
     *,
     ports: AssertionPorts,
+    once: Once | None = None,
+    reserved: tuple[int, int] | None = None,
 ) -> Issued:
     """The issued badge. A retried key returns the first assertion instead of a second.
 
     Everything is signed before anything is stored: a key-service failure stores nothing,
-    and the status-list index reserved for it is given back.
+    and the status-list index reserved for it is given back. `once` (bulk rows) is an
+    identity kept for good: a second issue with it returns the first assertion, whatever
+    its body. `reserved` is a status-list entry claimed beforehand (a block for a batch's rows).
     """
     badge = get_owned_badge(principal, badge_id, ports.badges)
     idempotency = None
-    if idempotency_key is not None:
+    if once is not None:
+        scoped = once_key(badge.issuer_id, once.identity)
+        request_hash = once.tag
+        found = ports.assertions.get_idempotency(scoped)
+        if found is not None:
+            replay = ports.assertions.get_assertion(found.assertion_id)
+            if replay is not None:
+                return Issued(replay, badge, True)
+    elif idempotency_key is not None:
         if not 1 <= len(idempotency_key) <= 200:
             raise InvalidInput(
                 "Idempotency-Key must be 1 to 200 characters", field="Idempotency-Key"
@@ -118,11 +153,7 @@ def issue(
             return Issued(replay, badge, True)
 
     now = ports.clock.now()
-    issued_on = data.issued_on or now
-    if issued_on > now + CLOCK_SKEW:
-        raise InvalidInput("issuedOn may not be in the future", field="issuedOn")
-    if data.expires is not None and data.expires <= max(issued_on, now):
-        raise InvalidInput("expires must be in the future and after issuedOn", field="expires")
+    issued_on = check_dates(data, now)
 
     salt = hashing.new_salt()
     assertion = Assertion(
@@ -150,7 +181,7 @@ def issue(
     issuer = ports.issuers.get_issuer(badge.issuer_id)
     if issuer is None:
         raise NotFound("no issuer with this id", field="issuerId")
-    number, index = allocate_index(issuer, urls, ports=ports)
+    number, index = reserved or allocate_index(issuer, urls, ports=ports)
     try:
         assertion = sign_assertion(
             assertion.model_copy(update={"status_list": number, "status_index": index}),
@@ -162,7 +193,9 @@ def issue(
             ports.key_service,
             ports.clock,
         )
-        if idempotency_key is not None:
+        if once is not None:
+            idempotency = (scoped, IdempotencyRecord(request_hash, assertion.id, permanent=True))
+        elif idempotency_key is not None:
             idempotency = (scoped, IdempotencyRecord(request_hash, assertion.id))
         mail = events.mail_badge(issuer.id, assertion.id, now) if data.notify else None
         announced = [events.badge_issued(issuer.id, assertion.id, badge.id, now)]
@@ -185,7 +218,7 @@ def issue(
     except IdempotencyKeyTaken:
         _give_back(number, index, issuer.id, ports.status_lists)
         # A concurrent retry won the race: answer with its assertion.
-        replay = _replay(scoped, request_hash, ports.assertions)
+        replay = _replay(scoped, None if once else request_hash, ports.assertions)
         if replay is None:
             raise
         return Issued(replay, badge, True)
@@ -222,11 +255,11 @@ def _give_back(number: int, index: int, issuer_id: str, status_lists: StatusStor
         status_lists.release_status_index(issuer_id, number, index)
 
 
-def _replay(scoped: str, request_hash: str, assertions: AssertionStore) -> Assertion | None:
+def _replay(scoped: str, request_hash: str | None, assertions: AssertionStore) -> Assertion | None:
     record = assertions.get_idempotency(scoped)
     if record is None:
         return None
-    if record.request_hash != request_hash:
+    if request_hash is not None and record.request_hash != request_hash:
         raise Conflict(
             "this Idempotency-Key was used with a different request", field="Idempotency-Key"
         )

@@ -97,3 +97,15 @@ def allocate_index(issuer: Issuer, urls: PublicUrls, *, ports: StatusPorts) -> t
             break
         issuer = reread
     raise ServiceUnavailable("could not allocate a status list entry; please retry")
+
+
+def allocate_block(issuer: Issuer, count: int, *, ports: StatusPorts) -> list[tuple[int, int]]:
+    """`count` random free indexes of the issuer's current list in one write (a batch's rows);
+    empty when a pick collides twice: each row then allocates its own, as a single issue."""
+    if count <= 0:
+        return []
+    for _ in range(2):
+        indexes = statuslist.random_indexes(count)
+        if ports.status_lists.reserve_status_indexes(issuer.id, issuer.status_list, indexes):
+            return [(issuer.status_list, index) for index in indexes]
+    return []

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .analytics import TableAnalytics
 from .assertions import TableAssertions
 from .badges import TableApiKeys, TableBadges
+from .batches import TableBatches
 from .core import Table
 from .cursors import Cursors
 from .issuers import TableIssuers
@@ -31,6 +32,7 @@ class TableStores:
     supplements: TableSupplements
     analytics: TableAnalytics
     webhooks: TableWebhooks
+    batches: TableBatches
 
 
 def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
@@ -48,4 +50,5 @@ def stores_on(table: Table, cursor_secret: bytes) -> TableStores:
         supplements=TableSupplements(table),
         analytics=TableAnalytics(table),
         webhooks=TableWebhooks(table),
+        batches=TableBatches(table),
     )

@@ -59,8 +59,9 @@ class TableAssertions:
                 "SK": sk,
                 "request_hash": record.request_hash,
                 "assertion_id": record.assertion_id,
-                "expires_at": int(time.time()) + IDEMPOTENCY_TTL_SECONDS,
             }
+            if not record.permanent:
+                marker["expires_at"] = int(time.time()) + IDEMPOTENCY_TTL_SECONDS
             writes.append(Put(marker, Absent()))
         writes += [event_put(event) for event in events]
         if entry is not None:
@@ -77,7 +78,9 @@ class TableAssertions:
         found = self._table.get(*keyscheme.idempotency(scoped_key))
         if not found:
             return None
-        return IdempotencyRecord(str(found["request_hash"]), str(found["assertion_id"]))
+        return IdempotencyRecord(
+            str(found["request_hash"]), str(found["assertion_id"]), "expires_at" not in found
+        )
 
     def get_assertion(self, assertion_id: str) -> Assertion | None:
         return load(Assertion, self._table.get(*keyscheme.assertion(assertion_id)))

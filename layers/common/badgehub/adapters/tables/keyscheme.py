@@ -24,6 +24,10 @@
 | earner analytics day | ASSERTION#<id> | VIEWS#<yyyy-mm-dd> | | |
 | webhook | WEBHOOK#<id> | WEBHOOK | WEBHOOKS#<issuer id> | <created>#<id> |
 | webhook delivery | WEBHOOK#<id> | DELIVERY#<delivery id, time-ordered> | | |
+| batch | BATCH#<id> | BATCH | | |
+| batch counters | BATCH#<id> | COUNTS | | |
+| batch row outcome | BATCH#<id> | ROW#<row, 9 digits> | | |
+| batch rejected row | BATCH#<id> | ERROR#<row, 9 digits> | | |
 """
 
 from __future__ import annotations
@@ -200,3 +204,22 @@ DELIVERY_PREFIX = "DELIVERY#"
 
 def delivery(webhook_id: str, delivery_id: str) -> tuple[str, str]:
     return f"WEBHOOK#{webhook_id}", f"{DELIVERY_PREFIX}{delivery_id}"
+
+
+def batch(batch_id: str) -> tuple[str, str]:
+    return f"BATCH#{batch_id}", "BATCH"
+
+
+def batch_counts(batch_id: str) -> tuple[str, str]:
+    return f"BATCH#{batch_id}", "COUNTS"
+
+
+def batch_row(batch_id: str, row: int) -> tuple[str, str]:
+    return f"BATCH#{batch_id}", f"ROW#{row:09d}"
+
+
+BATCH_ERROR_PREFIX = "ERROR#"
+
+
+def batch_error(batch_id: str, row: int) -> tuple[str, str]:
+    return f"BATCH#{batch_id}", f"{BATCH_ERROR_PREFIX}{row:09d}"

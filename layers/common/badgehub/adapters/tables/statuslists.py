@@ -7,7 +7,7 @@ import json
 from ...domain.models import Issuer
 from ...ports import StatusList
 from . import keyscheme
-from .core import Absent, ConditionFailed, Equals, Item, Put, Table
+from .core import Absent, ConditionFailed, Equals, Item, Put, Table, Write
 
 
 def status_item(status: StatusList) -> Item:
@@ -48,6 +48,17 @@ class TableStatusLists:
         pk, sk = keyscheme.status_index(issuer_id, number, index)
         try:
             self._table.put({"PK": pk, "SK": sk}, Absent())
+        except ConditionFailed:
+            return False
+        return True
+
+    def reserve_status_indexes(self, issuer_id: str, number: int, indexes: list[int]) -> bool:
+        writes: list[Write] = []
+        for index in indexes:
+            pk, sk = keyscheme.status_index(issuer_id, number, index)
+            writes.append(Put({"PK": pk, "SK": sk}, Absent()))
+        try:
+            self._table.transact(writes)
         except ConditionFailed:
             return False
         return True
