@@ -533,6 +533,7 @@ for _lang, _words in PUBLIC_MESSAGES.items():
 # The badge page's formats and recorded facts, the landing page and the page for a lost URL.
 _PAGE_WORDS: dict[str, dict[str, str]] = {
     "en": {
+        "format.ob1-hosted": "Open Badges 1.x, hosted by its issuer",
         "format.ob2-hosted": "Open Badges 2.0, hosted by its issuer",
         "format.ob2-signed": "Open Badges 2.0, signed by its issuer",
         "format.ob3-data-integrity": "Open Badges 3.0 verifiable credential (Data Integrity proof)",
@@ -554,6 +555,7 @@ _PAGE_WORDS: dict[str, dict[str, str]] = {
         "lost.home_link": "Go to the home page",
     },
     "it": {
+        "format.ob1-hosted": "Open Badges 1.x, ospitato dall'emittente",
         "format.ob2-hosted": "Open Badges 2.0, ospitato dall'emittente",
         "format.ob2-signed": "Open Badges 2.0, firmato dall'emittente",
         "format.ob3-data-integrity": "Credenziale verificabile Open Badges 3.0 (prova Data Integrity)",
