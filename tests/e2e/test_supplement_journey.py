@@ -4,7 +4,8 @@ The issuer attaches a PDF, the scheduled notify job tells the graduate, who sign
 notice, accepts the badge and switches the supplement on; a recruiter sees it on the
 verification and share pages and downloads the very PDF whose SHA-384 the page shows; switched
 off, it is gone for everyone else, the download link they had included.
-Screenshots land in `test-artifacts/supplement/` (1280 px desktop, 390 px phone).
+Screenshots land in `test-artifacts/supplement/` (1280 px desktop, 390 px phone), with the
+README's two pictures (`readme-*.png`, the share page and the backpack's switch on a phone).
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ from tests.e2e.conftest import CHROMIUM_FLAGS
 from tests.e2e.test_recipient_journey import link_in, mailbox, wait_for_mail
 from tests.support.pdfs import a_pdf
 from tests.support.portal import issue_demo
+from tests.support.readme_images import MAX_BYTES, readme_png
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "supplement"
-IMAGES = ROOT / "docs" / "images"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SWITCH = "Make the Diploma Supplement visible to other users"
@@ -177,7 +178,16 @@ def test_a_graduate_shows_the_diploma_supplement_then_takes_it_back(
     card = card_of(graduate, assertion_id)
     assert card.get_by_role("group", name=SWITCH).get_by_label(re.compile("^Yes")).is_checked()
     graduate.shot("2-backpack-phone-on")
-    card.screenshot(path=str(SHOTS / "backpack-supplement-card.png"))
+    # The README's picture: the phone's page from its top down to the switch just saved
+    switch_end = card.locator(".supplement-box").evaluate(
+        "(box) => box.getBoundingClientRect().bottom + window.scrollY"
+    )
+    around = graduate.page.screenshot(
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": PHONE["width"], "height": switch_end + 16},
+    )
+    readme = SHOTS / "readme-backpack-supplement.png"
+    assert readme_png(around, readme) < MAX_BYTES
     graduate.page.set_viewport_size(DESKTOP)
     graduate.shot("3-backpack-desktop-on")
 
@@ -196,6 +206,8 @@ def test_a_graduate_shows_the_diploma_supplement_then_takes_it_back(
     phone_recruiter.page.goto(share_url)
     assert shown_digest(phone_recruiter.page) == expected
     phone_recruiter.shot("6-share-phone")
+    whole = phone_recruiter.page.screenshot(full_page=True)
+    assert readme_png(whole, SHOTS / "readme-share-phone.png") < MAX_BYTES
     recruiter.page.goto(share_url)
     assert shown_digest(recruiter.page) == expected
     recruiter.shot("7-share-desktop")
