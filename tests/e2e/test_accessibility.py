@@ -488,3 +488,22 @@ def test_get_accessibility_answers_the_statement_in_the_asked_language(
     assert '<html lang="it">' in response["body"]
     assert "<h1>Dichiarazione di accessibilità</h1>" in response["body"]
     assert f'href="{BASE}/verify?lang=it"' in response["body"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ["backpack-supplement", "backpack"])
+def test_on_a_phone_a_long_legend_sits_inside_its_box_not_across_its_border(
+    chromium: Any, name: str, lang: str
+) -> None:
+    """A legend that wraps onto three lines, drawn on the box's top edge, has the border cut
+    through its words: each legend must lie wholly inside its fieldset's border."""
+    page = PAGES[name]
+    with opened(chromium, page.render(lang), page.url(lang), width=WIDTHS[-1]) as (tab, _):
+        crossing: list[str] = tab.evaluate(
+            """() => [...document.querySelectorAll('fieldset > legend')].filter((legend) => {
+                const box = legend.parentElement.getBoundingClientRect();
+                const border = parseFloat(getComputedStyle(legend.parentElement).borderTopWidth);
+                return legend.getBoundingClientRect().top < box.top + border;
+            }).map((legend) => legend.textContent.trim())"""
+        )
+    assert crossing == []
