@@ -2,7 +2,8 @@
 
 axe-core (pinned in tests/a11y/package.json) runs its WCAG 2.1 A and AA rules on each page in
 English and Italian, 1280 and 390 px wide, in the light and the dark scheme; journeys with
-the keyboard alone accept a badge and change a badge's sharing; focus stays visible and never
+the keyboard alone accept a badge, change a badge's sharing, turn its Diploma Supplement
+on and share it; focus stays visible and never
 trapped; text grows to 200% and pages reflow at 320 px; images and verdicts speak in words.
 
 The pages are rendered by the same page functions the routers call (see
@@ -164,6 +165,77 @@ def test_a_recipient_makes_a_badge_private_with_the_keyboard_alone(
     [posted] = site.posted
     assert posted.url == f"{BASE}/backpack/a1?lang=en"
     assert posted.fields == [("csrf", CSRF), ("visibility", "private")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_graduate_turns_the_diploma_supplement_on_with_the_keyboard_alone(
+    chromium: Any, lang: str
+) -> None:
+    page = PAGES["backpack-supplement"]
+    saved = i18n.MESSAGES[lang]["backpack.save"]
+    with opened(chromium, page.render(lang), page.url(lang)) as (tab, site):
+        # Given the first badge's switch, off: Tab lands on its checked choice
+        _tab_until(tab, lambda step: "input#accepted-1-supplement-off[off]" in step.element)
+        assert tab.locator("#accepted-1-supplement-off").is_checked()
+
+        # When the arrow key moves the choice to on, and Tab and Enter save it
+        tab.keyboard.press("ArrowUp")
+        _assert_visible(focused(tab))
+        assert "input#accepted-1-supplement-on[on]" in describe_focused(tab)
+        assert tab.locator("#accepted-1-supplement-on").is_checked()
+        tab.keyboard.press("Tab")
+        step = focused(tab)
+        _assert_visible(step)
+        assert f'"{saved}"' in step.element and "in accepted-1-name" in step.element
+        with tab.expect_response(lambda response: response.request.method == "POST"):
+            tab.keyboard.press("Enter")
+
+    # Then the form posts the switch for that badge, and nothing else
+    [posted] = site.posted
+    assert posted.url == f"{BASE}/backpack/a1?lang={lang}"
+    assert posted.fields == [("csrf", CSRF), ("supplement_visible", "on")]
+
+
+def _selected(tab: Any) -> str:
+    """The text selected in the focused field, as a copy with Ctrl+C would take it."""
+    selected: str = tab.evaluate(
+        "() => { const f = document.activeElement;"
+        " return f.value.slice(f.selectionStart, f.selectionEnd); }"
+    )
+    return selected
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_graduate_shares_a_badge_with_the_keyboard_alone(chromium: Any, lang: str) -> None:
+    page = PAGES["share"]
+    linkedin = i18n.MESSAGES[lang]["share.linkedin_add"]
+    with opened(chromium, page.render(lang), page.url(lang)) as (tab, _):
+        # The LinkedIn button: reached with Tab, opened with Enter
+        _tab_until(tab, lambda step: f'"{linkedin}"' in step.element)
+        href = tab.evaluate("() => document.activeElement.href")
+        assert href.startswith("https://www.linkedin.com/profile/add?")
+        with tab.expect_request(lambda request: request.url.startswith(href[:40])) as opening:
+            tab.keyboard.press("Enter")
+        assert opening.value.url == href
+        tab.wait_for_url(href)
+        tab.goto(page.url(lang))  # back on the share page, focus from the top again
+
+        # The link field: reached with Tab, its address selected whole for a copy
+        _tab_until(tab, lambda step: "input#share-url" in step.element)
+        tab.keyboard.press("Control+a")
+        assert _selected(tab) == f"{BASE}/share/a1"
+        tab.keyboard.press("Tab")  # and out of it again: not a trap
+        assert "input#share-url" not in describe_focused(tab)
+        _assert_visible(focused(tab))
+
+        # The embed code: reached with Tab, selected whole, and Tab leaves it
+        _tab_until(tab, lambda step: "textarea#embed-code" in step.element)
+        tab.keyboard.press("Control+a")
+        assert _selected(tab).startswith("<iframe") and f"{BASE}/embed/a1" in _selected(tab)
+        tab.keyboard.press("Tab")
+        step = focused(tab)
+        _assert_visible(step)
+        assert step.element.endswith(f'"{i18n.MESSAGES[lang]["share.embed_card"]}"')
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -416,3 +488,22 @@ def test_get_accessibility_answers_the_statement_in_the_asked_language(
     assert '<html lang="it">' in response["body"]
     assert "<h1>Dichiarazione di accessibilità</h1>" in response["body"]
     assert f'href="{BASE}/verify?lang=it"' in response["body"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ["backpack-supplement", "backpack"])
+def test_on_a_phone_a_long_legend_sits_inside_its_box_not_across_its_border(
+    chromium: Any, name: str, lang: str
+) -> None:
+    """A legend that wraps onto three lines, drawn on the box's top edge, has the border cut
+    through its words: each legend must lie wholly inside its fieldset's border."""
+    page = PAGES[name]
+    with opened(chromium, page.render(lang), page.url(lang), width=WIDTHS[-1]) as (tab, _):
+        crossing: list[str] = tab.evaluate(
+            """() => [...document.querySelectorAll('fieldset > legend')].filter((legend) => {
+                const box = legend.parentElement.getBoundingClientRect();
+                const border = parseFloat(getComputedStyle(legend.parentElement).borderTopWidth);
+                return legend.getBoundingClientRect().top < box.top + border;
+            }).map((legend) => legend.textContent.trim())"""
+        )
+    assert crossing == []

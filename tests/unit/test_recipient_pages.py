@@ -567,3 +567,17 @@ def test_long_dates_read_the_day_in_utc() -> None:
     assert i18n.long_date(datetime(2026, 6, 1), "en") == "1 June 2026"
     assert i18n.long_date(datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "it") == "31 dicembre 2026"
     assert i18n.long_date(datetime(2026, 3, 5), "xx") == "5 March 2026"
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_the_supplement_is_dated_like_the_badge_beside_it(lang: str) -> None:
+    """In the backpack and on the share page the badge says "1 June 2026": so does its
+    supplement, not a bare 2026-09-15 next to it."""
+    from tests.support.people_pages import PAGES
+
+    for name in ("backpack-supplement",):
+        html = PAGES[name].render(lang).html
+        assert f">{i18n.long_date(datetime(2026, 9, 15, tzinfo=UTC), lang)}</time>" in html
+        assert ">2026-09-15</time>" not in html
+    verification = PAGES["badge-with-supplement"].render(lang).html
+    assert ">2026-09-15</time>" in verification, "the verification page keeps its ISO dates"

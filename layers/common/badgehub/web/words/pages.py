@@ -4,6 +4,7 @@ from __future__ import annotations
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
+        "format.ob1-hosted": "Open Badges 1.x, hosted by its issuer",
         "format.ob2-hosted": "Open Badges 2.0, hosted by its issuer",
         "format.ob2-signed": "Open Badges 2.0, signed by its issuer",
         "format.ob3-data-integrity": "Open Badges 3.0 verifiable credential (Data Integrity proof)",
@@ -25,6 +26,7 @@ WORDS: dict[str, dict[str, str]] = {
         "lost.home_link": "Go to the home page",
     },
     "it": {
+        "format.ob1-hosted": "Open Badges 1.x, ospitato dall'emittente",
         "format.ob2-hosted": "Open Badges 2.0, ospitato dall'emittente",
         "format.ob2-signed": "Open Badges 2.0, firmato dall'emittente",
         "format.ob3-data-integrity": "Credenziale verificabile Open Badges 3.0 (prova Data Integrity)",
