@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from devplatform.demo import badge_png, data_uri
 from devplatform.process import running_platform
 from tests.support.pdfs import a_pdf, hostile
 
@@ -131,3 +132,74 @@ def test_fixed_pdfs_get_documented_answers(target: dict[str, Any]) -> None:
     assert statuses[0] in (200, 201)  # the fuzzing may have attached one already
     assert statuses[1] == 200
     assert all(400 <= status < 500 for status in statuses[2:]), statuses
+
+
+def _validated(target: dict[str, Any], path: str, method: str, **parts: Any) -> Any:
+    case = schema[path][method].Case(**parts)
+    response = case.call_and_validate(
+        base_url=target["base_url"],
+        headers={"Authorization": f"Bearer {target['api_key']}"},
+        checks=CHECKS,
+        timeout=30,
+    )
+    return response.json()
+
+
+def test_a_whole_badge_matches_the_strict_schemas(target: dict[str, Any]) -> None:
+    """Generated images are never valid ones, so a full badge with alignments and an assertion
+    with evidence are sent as fixed examples: every field of the answers is documented, in the
+    documented casing (alignments in camelCase, as the request)."""
+    badge = _validated(
+        target,
+        "/v1/issuers/{issuer_id}/badges",
+        "POST",
+        path_parameters={"issuer_id": target["ids"]["issuer_id"][0]},
+        body={
+            "name": "Alignment check",
+            "description": "A badge aligned to a framework.",
+            "criteria": {"narrative": "Do the thing.", "url": "https://example.org/criteria"},
+            "image": data_uri(badge_png()),
+            "tags": ["fuzz"],
+            "alignments": [
+                {
+                    "targetName": "Digital skills",
+                    "targetUrl": "https://example.org/framework/ds",
+                    "targetDescription": "Using software well.",
+                    "targetFramework": "Example framework",
+                    "targetCode": "DS-1",
+                }
+            ],
+        },
+        media_type="application/json",
+    )
+    assert badge["alignments"][0]["targetCode"] == "DS-1"
+    read = _validated(
+        target, "/v1/badges/{badge_id}", "GET", path_parameters={"badge_id": badge["id"]}
+    )
+    assert read["alignments"] == badge["alignments"]
+    issued = _validated(
+        target,
+        "/v1/badges/{badge_id}/assertions",
+        "POST",
+        path_parameters={"badge_id": badge["id"]},
+        body={
+            "recipient": {"email": "aligned@example.org", "name": "Ada"},
+            "notify": False,
+            "narrative": "Did the thing.",
+            "evidence": [{"url": "https://example.org/work", "name": "Work"}],
+            "expires": "2099-01-01T00:00:00Z",
+        },
+        media_type="application/json",
+    )
+    _validated(
+        target,
+        "/v1/assertions/{assertion_id}",
+        "GET",
+        path_parameters={"assertion_id": issued["id"]},
+    )
+    _validated(
+        target,
+        "/v1/issuers/{issuer_id}",
+        "GET",
+        path_parameters={"issuer_id": target["ids"]["issuer_id"][0]},
+    )
