@@ -169,3 +169,22 @@ def test_deeply_nested_json_is_a_400_everywhere(api: Api, tenant: Tenant, depth:
             "POST", path, raw=body, token=token, headers={"content-type": "application/json"}
         )
         assert reply.status == 400, (path, depth, reply.body[:200])
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"--b--\r\n", "multipart/form-data; boundary=b", 400),  # a form with no parts
+        (b"text=x", "application/x-www-form-urlencoded", 415),
+        (b"text=x", None, 415),
+    ],
+)
+def test_an_unreadable_verify_form_comes_back_as_the_page_with_the_error(
+    api: Api, body: bytes, content_type: str | None, status: int
+) -> None:
+    headers = {"accept": "text/html", "content-type": content_type or ""}
+    reply = api.call("POST", "/verify", raw=body, headers=headers)
+
+    assert reply.status == status
+    assert reply.headers["content-type"].startswith("text/html")
+    assert "<form" in reply.body.decode()

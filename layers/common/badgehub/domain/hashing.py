@@ -31,4 +31,12 @@ def identity_matches(identity_hash: str, identity: str, salt: str) -> bool:
     if algorithm not in ("sha256", "md5") or not expected:
         return False
     actual = hashlib.new(algorithm, (identity + salt).encode("utf-8")).hexdigest()
-    return hmac.compare_digest(actual, expected.lower())
+    return same_secret(actual, expected.lower())
+
+
+def same_secret(expected: str, presented: str) -> bool:
+    """Constant-time equality for a value from outside: anything that is not the expected text
+    (non-ASCII, an unpaired surrogate from JSON) is a mismatch, never an error."""
+    return hmac.compare_digest(
+        expected.encode("utf-8", "surrogatepass"), presented.encode("utf-8", "surrogatepass")
+    )

@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from badgehub.domain.hashing import same_secret
+
 MAX_SUPPLEMENT_BYTES = 10 * 1024 * 1024
 
 
@@ -162,8 +164,6 @@ def read_link(
     assertion_id: str, query: dict[str, str | None], key: bytes, now: datetime
 ) -> DownloadLink | None:
     """The link the query describes, if it is ours, untampered and not expired; else None."""
-    import hmac
-
     try:
         link = DownloadLink(
             assertion_id=assertion_id,
@@ -173,7 +173,7 @@ def read_link(
         )
     except ValueError:
         return None
-    if not hmac.compare_digest(link.signature(key), query.get("sig") or ""):
+    if not same_secret(link.signature(key), query.get("sig") or ""):
         return None
     if now.timestamp() >= link.expires:
         return None

@@ -8,6 +8,8 @@ import hmac
 import secrets
 from datetime import timedelta
 
+from badgehub.domain.hashing import same_secret
+
 CLAIM_LINK_LIFETIME = timedelta(days=30)  # a graduate may open the e-mail weeks later
 SIGNIN_LINK_LIFETIME = timedelta(minutes=15)
 SESSION_IDLE = timedelta(hours=2)
@@ -34,7 +36,7 @@ def csrf_token(key: bytes, bound_to: str) -> str:
 
 
 def csrf_matches(key: bytes, bound_to: str, presented: str | None) -> bool:
-    return bool(presented) and hmac.compare_digest(csrf_token(key, bound_to), presented or "")
+    return bool(presented) and same_secret(csrf_token(key, bound_to), presented or "")
 
 
 def recipient_key(key: bytes, email: str) -> str:

@@ -104,13 +104,16 @@ def verify_form() -> Response[str]:
 @router.post("/verify")
 def verify_form_submit() -> Response[str]:
     """The form: an uploaded image, pasted text or a URL; errors come back on the form."""
-    from ..runtime.forms import parse_multipart
+    from ..runtime.forms import FormData, parse_multipart
     from ..web import pages
     from ..web.verify_inputs import subject_from_form
 
-    form = parse_multipart(raw_body(router), header(router, "content-type"))
-    email = form.fields.get("email") or None
+    form = FormData()
+    email = None
     try:
+        # An unreadable form is answered on the form too: a person sent it from this page.
+        form = parse_multipart(raw_body(router), header(router, "content-type"))
+        email = form.fields.get("email") or None
         return verification_page(subject_from_form(form), email)
     except DomainError as error:
         page = pages.verify_form_page(
