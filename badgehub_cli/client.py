@@ -11,8 +11,9 @@ import urllib.request
 from dataclasses import dataclass
 from email.message import Message
 from typing import IO, Any, NoReturn
+from urllib.parse import urlsplit
 
-from .config import KEY_VARIABLE, Config
+from .config import KEY_VARIABLE, Config, is_this_machine
 from .errors import CliError
 
 USER_AGENT = "badgehub-cli/0.1"
@@ -77,15 +78,31 @@ class Client:
         body: bytes | None = None,
         content_type: str | None = None,
         authenticated: bool = False,
+        accept: str = "application/json",
     ) -> Reply:
         """`path` is the API's own (`/v1/...`). 4xx and 5xx answers raise `ApiError`."""
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        headers = {"User-Agent": USER_AGENT, "Accept": accept}
         if content_type:
             headers["Content-Type"] = content_type
         if authenticated:
             headers["Authorization"] = f"Bearer {self._api_key()}"
-        url = self.config.base_url + path
-        request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310 - http(s) only, checked in config
+        return self._send(method, self.config.base_url + path, body, headers)
+
+    def put_url(self, url: str, body: bytes, headers: dict[str, str]) -> None:
+        """A PUT to an address the platform handed out (a presigned upload): never with the API
+        key, and, since it carries the whole file, never in clear text across a network."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CliError("the platform's upload address is not an http(s) address")
+        if parts.scheme == "http" and not is_this_machine(parts.hostname):
+            raise CliError(
+                "refusing to upload the file over plain http: the upload address is not https"
+            )
+        sent = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+        self._send("PUT", url, body, {"User-Agent": USER_AGENT, **sent})
+
+    def _send(self, method: str, url: str, body: bytes | None, headers: dict[str, str]) -> Reply:
+        request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310 - http(s) only, checked in config and put_url
         try:
             with self._opener.open(request, timeout=self.config.timeout) as answer:
                 return Reply(answer.status, _type(answer.headers), _read(answer))

@@ -29,15 +29,16 @@ class Config:
         """An API key goes only over https, or plain http to this machine (the local
         platform's `--http`): never in clear text across a network."""
         parts = urlsplit(self.base_url)
-        if parts.scheme == "https":
-            return True
-        host = parts.hostname or ""
-        if host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return False
+        return parts.scheme == "https" or is_this_machine(parts.hostname or "")
+
+
+def is_this_machine(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def load(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 OK = 0
 NOT_VALID = 1  # the platform answered, and the answer is "no" (a badge that does not verify)
+SOME_FAILED = 1  # a batch settled with rows that could not be issued (see its errors file)
 FAILED = 2  # no answer to give: bad usage, an unreadable file, no connection, a refused request
 INTERRUPTED = 130  # Ctrl-C, as shells count it
 

@@ -8,12 +8,12 @@ import sys
 from collections.abc import Sequence
 
 from . import config
-from .commands import verify
+from .commands import batches, issue, verify
 from .errors import FAILED, INTERRUPTED, CliError
 from .output import discard_stdout, safe
 
-# Each subcommand module registers itself; `issue` and `batches` join this list.
-COMMANDS = (verify,)
+# Each subcommand module registers itself.
+COMMANDS = (verify, issue, batches)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -23,7 +23,10 @@ def parser() -> argparse.ArgumentParser:
             "The Open Badges platform from the command line. "
             f"Configured by {config.URL_VARIABLE} and {config.KEY_VARIABLE}."
         ),
-        epilog="Exit status: 0 valid / done, 1 not valid, 2 usage or connection error.",
+        epilog=(
+            "Exit status: 0 valid / done, 1 not valid / some rows failed, "
+            "2 usage or connection error, 130 interrupted."
+        ),
     )
     top.add_argument("--url", help=f"the platform's address (default: ${config.URL_VARIABLE})")
     top.add_argument(
