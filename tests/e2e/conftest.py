@@ -24,7 +24,9 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Per module: a second sync Playwright cannot start while one is open in the same thread, and
+# several modules start their own (a session-wide one would break every module after it).
+@pytest.fixture(scope="module")
 def browser(platform: dict[str, Any]) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
