@@ -24,6 +24,7 @@ from typing import Any, TextIO
 from ..client import ApiError, Client
 from ..config import Config
 from ..errors import INTERRUPTED, OK, SOME_FAILED, CliError
+from ..files import read_at_most
 from ..output import safe, write
 from . import batches as api
 
@@ -146,17 +147,7 @@ def _resume_hint(message: str, batch_id: str | None, job: Job) -> str:
 
 
 def read_file(file: Path) -> bytes:
-    try:
-        if file.is_dir():
-            raise CliError(f"{file} is a directory, not a CSV file")
-        with file.open("rb") as handle:
-            data = handle.read(MAX_FILE + 1)
-    except FileNotFoundError:
-        raise CliError(f"no such file: {file}") from None
-    except PermissionError:
-        raise CliError(f"cannot read {file}: permission denied") from None
-    except OSError as failed:
-        raise CliError(f"cannot read {file}: {failed.strerror or failed}") from None
+    data = read_at_most(file, MAX_FILE, str(file), "a CSV file")
     if len(data) > MAX_FILE:
         raise CliError(f"{file} is larger than {MAX_FILE // 1_000_000} MB: split it into files")
     if not data.strip():

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 from ..client import Client
 from ..config import Config
 from ..errors import NOT_VALID, OK, CliError
+from ..files import read_at_most
 from ..output import safe, write
 
 # Files larger than this are not badges (the API itself takes at most a few MiB): refuse them
@@ -84,19 +85,8 @@ def _read(name: str) -> bytes:
         data = sys.stdin.buffer.read(MAX_FILE + 1)
         label = "standard input"
     else:
-        file = Path(name)
+        data = read_at_most(Path(name), MAX_FILE, name, "a badge file")
         label = name
-        try:
-            if file.is_dir():
-                raise CliError(f"{name} is a directory, not a badge file")
-            with file.open("rb") as handle:
-                data = handle.read(MAX_FILE + 1)
-        except FileNotFoundError:
-            raise CliError(f"no such file: {name}") from None
-        except PermissionError:
-            raise CliError(f"cannot read {name}: permission denied") from None
-        except OSError as failed:
-            raise CliError(f"cannot read {name}: {failed.strerror or failed}") from None
     if len(data) > MAX_FILE:
         raise CliError(f"{label} is larger than {MAX_FILE // (1024 * 1024)} MiB: not a badge")
     if not data.strip():
