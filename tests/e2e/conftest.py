@@ -12,16 +12,7 @@ from typing import Any
 import pytest
 
 from devplatform.process import running_platform
-
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.support.browser_pages import CHROMIUM_FLAGS
 
 
 # Per module: a second sync Playwright cannot start while one is open in the same thread, and

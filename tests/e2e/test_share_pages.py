@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.conftest import CHROMIUM_FLAGS
 from tests.e2e.test_recipient_journey import link_in, wait_for_mail
+from tests.support.browser_pages import launch
 from tests.support.builders import data_uri, png_bytes
 
 pytestmark = pytest.mark.e2e
@@ -42,13 +41,9 @@ def chromium() -> Iterator[Any]:
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-            headless=True,
-            # Deployed, the blog and the badge host are both public sites; here the badge host
-            # is 127.0.0.1, which Chromium guards from other sites' frames.
-            args=[*CHROMIUM_FLAGS, "--disable-features=LocalNetworkAccessChecks"],
-        )
+        # Deployed, the blog and the badge host are both public sites; here the badge host
+        # is 127.0.0.1, which Chromium guards from other sites' frames.
+        browser = launch(playwright, "--disable-features=LocalNetworkAccessChecks")
         try:
             yield browser
         finally:

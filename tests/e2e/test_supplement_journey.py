@@ -11,7 +11,6 @@ README's two pictures (`readme-*.png`, the share page and the backpack's switch 
 from __future__ import annotations
 
 import re
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,8 +20,8 @@ import pytest
 import requests
 
 from badgehub.domain.supplements import sri_sha384
-from tests.e2e.conftest import CHROMIUM_FLAGS
 from tests.e2e.test_recipient_journey import link_in, mailbox, wait_for_mail
+from tests.support.browser_pages import launch
 from tests.support.pdfs import a_pdf
 from tests.support.portal import issue_demo
 from tests.support.readme_images import MAX_BYTES, readme_png
@@ -43,11 +42,7 @@ def chromium() -> Iterator[Any]:
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-            headless=True,
-            args=CHROMIUM_FLAGS,
-        )
+        browser = launch(playwright)
         try:
             yield browser
         finally:

@@ -45,11 +45,11 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def launch(playwright: Playwright) -> Browser:
+def launch(playwright: Playwright, *extra_args: str) -> Browser:
     """Debian's chromium: Playwright cannot download its own browser here."""
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     return playwright.chromium.launch(
-        executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+        executable_path=executable, headless=True, args=[*CHROMIUM_FLAGS, *extra_args]
     )
 
 
