@@ -434,7 +434,6 @@ def a_shared(recipient_name: str | None = "Ana Rossi", name: str | None = None) 
             created_at=issued,
         ),
         recipient_name=recipient_name,
-        supplement_visible=False,
     )
 
 

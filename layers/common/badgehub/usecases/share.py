@@ -39,7 +39,6 @@ class Shared:
     badge: BadgeClass
     issuer: Issuer
     recipient_name: str | None  # only when the recipient chose to show it
-    supplement_visible: bool  # the policy's say; the supplement's section is wired in by its own
 
 
 def shared(assertion_id: str, *, ports: SharePorts) -> Shared:
@@ -56,7 +55,7 @@ def shared(assertion_id: str, *, ports: SharePorts) -> Shared:
     if badge is None or issuer is None:
         raise NotFound(NOT_SHARED, field="assertionId")
     name = assertion.recipient_name if shown.recipient_name else None
-    return Shared(entry, assertion, badge, issuer, name, shown.supplement)
+    return Shared(entry, assertion, badge, issuer, name)
 
 
 def picture(found: Shared, shape: Shape, *, ports: SharePorts) -> bytes:
