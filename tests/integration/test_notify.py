@@ -20,11 +20,10 @@ from badgehub.domain.events import Consumer
 from badgehub.runtime import jobs, settings, wiring
 from tests.integration.conftest import NAMES, Api, Tenant, issue, sent_mail
 from tests.support.builders import FixedClock
+from tests.support.moto_turns import DYNAMO_CALLS, MOTO
 from tests.support.notices import attach_supplement
 
 GRADUATES = 6
-MOTO = threading.RLock()  # the runners run at once; their calls into moto take turns
-DYNAMO_CALLS = ("get_item", "put_item", "query", "transact_write_items")
 
 
 class Faults:

@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from badgehub.runtime import jobs, wiring
 from tests.integration.conftest import Api, Tenant, issue, mail_text, sent_mail
 from tests.support.builders import FixedClock
+from tests.support.moto_turns import DYNAMO_CALLS, take_turns
 
 CLAIM_LINK = re.compile(r"https://badges\.test/claim/([A-Za-z0-9_-]+)")
 
@@ -98,6 +99,8 @@ def test_two_mailer_runs_at_once_send_each_email_once(
     for n in range(5):
         issue(api, tenant, email=f"grad{n}@example.org")
     monkeypatch.setattr(client, "send_email", working)
+    take_turns(monkeypatch, client, ["send_email"])
+    take_turns(monkeypatch, aws_clients.dynamodb(), DYNAMO_CALLS)
     later(minutes=2)
     runs: list[dict[str, int]] = []
     threads = [
