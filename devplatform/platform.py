@@ -22,6 +22,7 @@ from .emulator import MotoServer
 from .front import Front, FrontConfig, FrontServer, LoopThread
 from .gateway import Router
 from .lambda_runtime import aws_endpoint_init
+from .notifications import BucketNotices, connect
 from .pool import FunctionPool, InvocationError, PoolConfig, WorkerInit, stop_all
 from .queues import QueueDelivery
 from .schedules import Scheduler, parse, scheduled_event
@@ -82,6 +83,7 @@ class LocalPlatform:
     _pools: dict[str, FunctionPool] = field(default_factory=dict)
     _scheduler: Scheduler | None = None
     _deliveries: list[QueueDelivery] = field(default_factory=list)
+    _notices: list[BucketNotices] = field(default_factory=list)
 
     def start(self) -> LocalPlatform:
         """Everything up and `/health` answering; on any failure, whatever started is stopped."""
@@ -163,6 +165,7 @@ class LocalPlatform:
         self._scheduler = Scheduler(schedules, self._fire)
         self._scheduler.start()
         self._start_deliveries(source, refs)
+        self._start_notices(source, refs)
 
     async def _warm(self) -> None:
         await asyncio.gather(*(p.warm() for p in self._pools.values()))
@@ -269,11 +272,41 @@ class LocalPlatform:
             delivery.start()
             self._deliveries.append(delivery)
 
+    def _start_notices(self, source: template.Template, refs: resources.Refs) -> None:
+        """The template's `S3` events: each bucket's notices to its functions (notifications)."""
+        events = source.bucket_events()
+        if not events:
+            return
+        s3 = resources.client("s3", REGION, self.aws_endpoint)
+        sqs = resources.client("sqs", REGION, self.aws_endpoint)
+        loop = self._loop
+        assert loop is not None
+        for bucket in sorted({e.bucket for e in events}):
+            queues = connect(
+                s3,
+                sqs,
+                refs.ref(bucket),
+                [e for e in events if e.bucket == bucket],
+                lambda e: self.names.ref(f"{e.function}{e.name}Notices"),
+            )
+            for event, url in queues.items():
+                function_pool = self._pools[event.function]
+
+                def invoke(payload: dict[str, Any], target: FunctionPool = function_pool) -> Any:
+                    return loop.run(target.invoke(payload))
+
+                notices = BucketNotices(event, sqs, url, invoke)
+                notices.start()
+                self._notices.append(notices)
+
     def stop(self) -> None:
         """Stops taking work, then every worker (none is left behind), then moto."""
         for delivery in self._deliveries:
             delivery.stop()
         self._deliveries.clear()
+        for notices in self._notices:
+            notices.stop()
+        self._notices.clear()
         if self._scheduler:
             self._scheduler.stop()
             self._scheduler = None

@@ -88,6 +88,18 @@ class QueueEvent:
 
 
 @dataclass(frozen=True)
+class BucketEvent:
+    """An `S3` event: the bucket's notices of `events` on keys that pass `rules` (S3Key filter
+    rules: prefix, suffix) go to the function, one notice an invocation."""
+
+    function: str
+    name: str
+    bucket: str  # logical id of the AWS::S3::Bucket
+    events: tuple[str, ...]
+    rules: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Template:
     path: Path
     data: dict[str, Any] = field(repr=False)
@@ -203,6 +215,25 @@ class Template:
                     max_concurrency=_int_or_none(
                         props.get("ScalingConfig", {}).get("MaximumConcurrency")
                     ),
+                )
+            )
+        return found
+
+    def bucket_events(self) -> list[BucketEvent]:
+        found = []
+        for function, name, props in self._events(("S3",)):
+            bucket = props["Bucket"].get("Ref") if isinstance(props["Bucket"], dict) else None
+            if not isinstance(bucket, str) or self.resource_type(bucket) != "AWS::S3::Bucket":
+                raise ValueError(f"{function}.{name}: the bucket must be a bucket of this template")
+            events = props["Events"]
+            rules = props.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+            found.append(
+                BucketEvent(
+                    function=function,
+                    name=name,
+                    bucket=bucket,
+                    events=tuple([events] if isinstance(events, str) else events),
+                    rules=tuple((str(r["Name"]), str(r["Value"])) for r in rules),
                 )
             )
         return found

@@ -332,3 +332,47 @@ def test_a_presigned_upload_then_start_issues_the_file(
     assert (started.status, started.json()["status"]) == (202, "validating")
     queues.drain()
     settled_exactly_once(api, tenant, created["id"], 3)
+
+
+def test_a_presigned_upload_starts_its_batch_when_s3_says_it_landed(
+    api: Api, tenant: Tenant, queues: Queues, gateway: Gateway
+) -> None:
+    """S3's own notice (moto's, in S3's event shape, through a queue as the local platform
+    relays it) is handed to the template's BatchUploadFunction: no start call at all."""
+    import requests
+
+    from devplatform.notifications import connect
+    from devplatform.template import read
+
+    [event] = read().bucket_events()
+    sqs = boto3.client("sqs")
+    [notices] = connect(
+        boto3.client("s3"), sqs, NAMES.ref(event.bucket), [event], lambda e: "upload-notices"
+    ).values()
+    reply = api.call("POST", f"/v1/badges/{tenant.badge_id}/batches/uploads", token=tenant.key)
+    created = reply.json()
+
+    put = requests.put(
+        created["upload"]["url"],
+        data=graduates(1, 2, 3, bad=(3,)),
+        headers=created["upload"]["headers"],
+        timeout=10,
+    )
+    assert put.status_code == 200
+    received = sqs.receive_message(QueueUrl=notices, MaxNumberOfMessages=10)["Messages"]
+    landed = [json.loads(m["Body"]) for m in received if "Records" in json.loads(m["Body"])]
+    assert [n["Records"][0]["eventName"] for n in landed] == ["ObjectCreated:Put"]
+
+    function = gateway.handler(event.function)
+    context = LambdaContext(function_name=event.function)
+    assert function(landed[0], context) == {"started": 1, "ignored": 0}
+    assert function(landed[0], context) == {"started": 0, "ignored": 1}  # delivered again
+    assert batch(api, tenant, created["id"])["status"] == "validating"
+    again = api.call("POST", f"/v1/batches/{created['id']}/start", token=tenant.key)
+    assert (again.status, again.json()["status"]) == (202, "validating")
+
+    queues.drain()
+    view = settled_exactly_once(api, tenant, created["id"], 2)
+    assert view["failed"] == 1
+    uploads = boto3.client("s3").list_objects_v2(Bucket=NAMES.ref("UploadBucket"))
+    assert uploads.get("KeyCount", 0) == 0  # a started file is deleted

@@ -106,3 +106,49 @@ def issue_batch_rows(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if failures:
         count("BatchRowMessagesRetried", failures)
     return result
+
+
+def start_uploaded_batches(event: dict[str, Any]) -> dict[str, int]:
+    """The upload bucket's ObjectCreated notices: each batch whose file landed starts.
+
+    Whatever else arrives (S3's test event, another kind of notice, a key that is not a batch
+    file, a notice delivered again) starts nothing. A table or queue that fails raises, so
+    Lambda delivers the notice again; starting is conditional, so a batch starts once.
+    """
+    from urllib.parse import unquote_plus
+
+    from ..usecases import batches
+
+    ports = wiring.ports()
+    started = ignored = 0
+    for key, size in _landed_objects(event):
+        batch = batches.upload_landed(unquote_plus(key), size, ports=ports)
+        if batch is None:
+            ignored += 1
+        else:
+            started += 1
+            logger.info("batch upload landed", extra={"batchId": batch.id})
+    summary = {"started": started, "ignored": ignored}
+    if started:
+        count("BatchUploadsStarted", started)
+    logger.info("upload notices", extra=summary)
+    return summary
+
+
+def _landed_objects(event: dict[str, Any]) -> list[tuple[str, int]]:
+    """(key as S3 spells it in a notice, URL-encoded; size) of each ObjectCreated record."""
+    records = event.get("Records") if isinstance(event, dict) else None
+    found: list[tuple[str, int]] = []
+    for record in records if isinstance(records, list) else []:
+        if not isinstance(record, dict) or record.get("eventSource") != "aws:s3":
+            continue
+        if not str(record.get("eventName", "")).startswith("ObjectCreated:"):
+            continue
+        s3 = record.get("s3")
+        target = s3.get("object") if isinstance(s3, dict) else None
+        if not isinstance(target, dict):
+            continue
+        key, size = target.get("key"), target.get("size", 0)
+        if isinstance(key, str) and isinstance(size, int) and not isinstance(size, bool):
+            found.append((key, size))
+    return found

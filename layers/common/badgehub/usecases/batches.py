@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ MAX_MESSAGE_BYTES = 200 * 1024  # SQS takes 256 KiB; the rest is the envelope's 
 MESSAGES_PER_SEND = 10  # SQS SendMessageBatch's limit
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # checked and queued by one worker invocation
 UPLOAD_SECONDS = 3600
+UPLOAD_PREFIX = "batches/"  # template.yaml's upload notice filters on it
+_BATCH_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 _INPUT_COLUMNS = {"issuedOn": "issued_on", "expires": "expires"}
 
 
@@ -74,7 +77,7 @@ class BatchView:
 
 
 def upload_key(batch_id: str) -> str:
-    return f"batches/{batch_id}"
+    return f"{UPLOAD_PREFIX}{batch_id}"
 
 
 def create_batch(
@@ -130,15 +133,49 @@ def start_upload(principal: Principal, batch_id: str, *, ports: UploadPorts) -> 
         return _view(batch, ports)
     if ports.uploads.size(upload_key(batch.id)) > MAX_UPLOAD_BYTES:
         raise PayloadTooLarge(f"the file is over {MAX_UPLOAD_BYTES} bytes", field="upload")
+    started, _ = _begin(batch, ports)
+    return _view(started, ports)
+
+
+def upload_landed(key: str, size: int, *, ports: BatchPorts) -> Batch | None:
+    """The upload bucket says a file landed at `key` (S3's ObjectCreated notice): its batch
+    starts, as `POST /v1/batches/{id}/start` would start it. The started batch, or None when
+    there is nothing to start: a key that is not a batch file, a batch that does not exist
+    (a posted file lands before its batch is stored) or is no longer waiting (started by the
+    API, or the notice delivered again)."""
+    batch_id = batch_of_upload_key(key)
+    batch = ports.batches.get_batch(batch_id) if batch_id else None
+    if batch is None or batch.status is not BatchStatus.AWAITING_UPLOAD:
+        return None
+    if size > MAX_UPLOAD_BYTES:  # nobody is waiting on an answer: the batch says why
+        _fail(batch, f"the uploaded file is over {MAX_UPLOAD_BYTES} bytes; split it", ports)
+        return None
+    started, mine = _begin(batch, ports, retried=True)
+    return started if mine else None
+
+
+def batch_of_upload_key(key: str) -> str | None:
+    """The batch id an upload key names (`batches/<uuid>`), or None for any other key."""
+    prefix, _, rest = key.partition("/")
+    if prefix != UPLOAD_PREFIX.rstrip("/") or not _BATCH_ID.fullmatch(rest):
+        return None
+    return rest
+
+
+def _begin(batch: Batch, ports: BatchPorts, *, retried: bool = False) -> tuple[Batch, bool]:
+    """AWAITING_UPLOAD -> VALIDATING, conditionally, then the worker is told: of two starts
+    (the API's and the bucket's notice, or one delivered twice) only one does the work.
+    The batch as it now is, and whether this call started it. `retried`: the caller is
+    tried again if the queue fails (the batch waits for it), rather than told (it fails)."""
     validating = batch.model_copy(
         update={"status": BatchStatus.VALIDATING, "updated_at": ports.clock.now()}
     )
     try:
         ports.batches.save_batch(validating, BatchStatus.AWAITING_UPLOAD)
     except ConcurrentUpdate:  # another start won: it does the work
-        return _view(ports.batches.get_batch(batch_id) or batch, ports)
-    _start(validating, ports)
-    return _view(validating, ports)
+        return ports.batches.get_batch(batch.id) or batch, False
+    _start(validating, ports, waiting=batch if retried else None)
+    return validating, True
 
 
 def _new_batch(
@@ -164,12 +201,18 @@ def _new_batch(
     )
 
 
-def _start(batch: Batch, ports: BatchPorts) -> None:
-    """Hands the file to the worker; if the queue fails, the batch says so (503 to the caller)."""
+def _start(batch: Batch, ports: BatchPorts, *, waiting: Batch | None = None) -> None:
+    """Hands the file to the worker. If the queue fails, the batch says so (503 to the
+    caller), or, given the batch as it was `waiting` for its file, goes back to waiting, so
+    that the notice S3 delivers again can start it."""
     try:
         ports.row_queue.send([json.dumps({"start": batch.id})])
     except ServiceUnavailable:
-        _fail(batch, "the queue failed; post the file again", ports)
+        if waiting is None:
+            _fail(batch, "the queue failed; post the file again", ports)
+        else:
+            with contextlib.suppress(ConcurrentUpdate):
+                ports.batches.save_batch(waiting, batch.status)
         raise
 
 
