@@ -146,3 +146,52 @@ def test_an_unknown_batch_id_exits_2_with_the_platforms_404(platform: dict[str, 
     done = badgehub(platform, "batches", "status", "b" + uuid.uuid4().hex)
     assert done.returncode == 2
     assert done.stderr.startswith("badgehub: the platform refused it (404)")
+
+
+def test_a_file_over_the_posting_limit_goes_through_the_presigned_upload_and_resumes(
+    platform: dict[str, Any], tmp_path: Path
+) -> None:
+    """220 rows with a long narrative and evidence each (2.2 MB, over the 2 MiB a post may
+    carry): uploaded, started when it lands, followed, interrupted and resumed. A dry run:
+    every row is checked as it would be for issuing (the issuing itself is the tests above)."""
+    from badgehub_cli.commands.issue import MAX_POST
+
+    run = uuid.uuid4().hex[:8]
+    thesis = ("A thesis on the reliability of bulk issuing. " * 110)[:4900]  # the limit is 5,000
+    rows = ["email,name,narrative,evidence_narrative,external_id"]
+    rows += [
+        f"big-{run}-{n}@example.org,Graduate {n},{thesis},{thesis},BIG-{run}-{n}"
+        for n in range(220)
+    ]
+    file = tmp_path / "graduates.csv"
+    file.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert file.stat().st_size > MAX_POST
+    state = file.with_name("graduates.csv.badgehub-batch")
+    badge = platform["demo"]["badge"]["id"]
+    command = ["issue", "--badge", badge, "--csv", str(file), "--dry-run"]
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "badgehub_cli", *command, "--no-notify"],
+        cwd=ROOT,
+        env=_env(platform),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not state.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, out + err
+    batch_id = _batch_id(err)
+    assert f"batch {batch_id}: {file.stat().st_size} bytes sent" in err
+
+    resumed = badgehub(platform, *command, "--no-notify")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert f"resuming batch {batch_id}" in resumed.stderr
+    assert "Dry run: 220 of 220 rows would be issued, 0 rejected; nothing was issued." in (
+        resumed.stdout
+    )
+    assert "220/220" in resumed.stderr
+    assert not state.exists()
