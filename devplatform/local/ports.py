@@ -20,8 +20,10 @@ from .files import create_once, fsync_directory
 from .private_blobs import FilePrivateBlobs
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from badgehub.adapters.tables.core import Table
-    from badgehub.ports import KeyService
+    from badgehub.ports import KeyService, RowQueue, UploadStore
 
 TABLE_FILE = "badgehub.sqlite3"
 BLOBS_DIR = "blobs"
@@ -33,9 +35,13 @@ MARKER = ".badgehub-data"
 _MARKER_TEXT = b"Data of the local badgehub platform. `devplatform.local.reset` empties this.\n"
 
 
-def local_ports(data_dir: Path) -> wiring.Ports:
+def local_ports(
+    data_dir: Path,
+    row_queue: Callable[[], RowQueue] | None = None,
+    uploads: Callable[[], UploadStore] | None = None,
+) -> wiring.Ports:
     """SQLite table, file blobs, local keys, the platform secret and the mailbox, all under
-    `data_dir`."""
+    `data_dir`; the row queue and uploads are moto's (SQS, S3) unless given (a benchmark's)."""
     root = claim(data_dir)
 
     def table() -> Table:
@@ -55,6 +61,8 @@ def local_ports(data_dir: Path) -> wiring.Ports:
         secret=lambda: app_secret(root),
         mailer=lambda: mailbox(root),
         private_blobs=lambda: private_store(root),
+        row_queue=row_queue,
+        uploads=uploads,
     )
 
 

@@ -20,7 +20,7 @@ from ..domain.errors import (
     TooManyRequests,
 )
 from ..domain.events import Event
-from ..domain.models import Assertion, AssertionInput, BadgeClass, Evidence, RevokeInput
+from ..domain.models import Assertion, AssertionInput, BadgeClass, Evidence, Issuer, RevokeInput
 from ..domain.recipients import Delivery, DeliveryState, RecipientEntry
 from ..domain.urls import PublicUrls
 from ..ports import (
@@ -41,7 +41,7 @@ from ..ports import (
 )
 from .auth import Principal, require_issuer
 from .badges import get_owned_badge
-from .signing import load_keys, sign_assertion
+from .signing import IssuerKeys, load_keys, sign_assertion
 from .status import allocate_index, signed_list
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -93,6 +93,26 @@ class Once:
     tag: str
 
 
+@dataclass(frozen=True)
+class Issuing:
+    """What every row of one batch message is issued with, read once for the message: the
+    badge (its ownership checked), its issuer and the issuer's keys. Keys are only ever added
+    (a rotation keeps the old ones published), so a row signed with keys read a few seconds
+    earlier still verifies."""
+
+    badge: BadgeClass
+    issuer: Issuer
+    keys: IssuerKeys
+
+
+def prepare_issuing(principal: Principal, badge_id: str, *, ports: AssertionPorts) -> Issuing:
+    badge = get_owned_badge(principal, badge_id, ports.badges)
+    issuer = ports.issuers.get_issuer(badge.issuer_id)
+    if issuer is None:
+        raise NotFound("no issuer with this id", field="issuerId")
+    return Issuing(badge, issuer, load_keys(issuer.id, ports.keys))
+
+
 def once_key(issuer_id: str, identity: str) -> str:
     """Where a row identity's record lives: beside the issuer's Idempotency-Keys."""
     return f"{issuer_id}#once#{identity}"
@@ -123,15 +143,18 @@ def issue(
     ports: AssertionPorts,
     once: Once | None = None,
     reserved: tuple[int, int] | None = None,
+    issuing: Issuing | None = None,
 ) -> Issued:
     """The issued badge. A retried key returns the first assertion instead of a second.
 
     Everything is signed before anything is stored: a key-service failure stores nothing,
     and the status-list index reserved for it is given back. `once` (bulk rows) is an
     identity kept for good: a second issue with it returns the first assertion, whatever
-    its body. `reserved` is a status-list entry claimed beforehand (a block for a batch's rows).
+    its body. `reserved` is a status-list entry claimed beforehand (a block for a batch's rows);
+    `issuing`, the badge, issuer and keys read once for them (`prepare_issuing`).
     """
-    badge = get_owned_badge(principal, badge_id, ports.badges)
+    issuing = _issuing_for(principal, badge_id, issuing, ports)
+    badge, issuer = issuing.badge, issuing.issuer
     idempotency = None
     if once is not None:
         scoped = once_key(badge.issuer_id, once.identity)
@@ -178,16 +201,13 @@ def issue(
         ),
         created_at=now,
     )
-    issuer = ports.issuers.get_issuer(badge.issuer_id)
-    if issuer is None:
-        raise NotFound("no issuer with this id", field="issuerId")
     number, index = reserved or allocate_index(issuer, urls, ports=ports)
     try:
         assertion = sign_assertion(
             assertion.model_copy(update={"status_list": number, "status_index": index}),
             badge,
             issuer,
-            load_keys(issuer.id, ports.keys),
+            issuing.keys,
             statuslist.status_entry(urls.status_list(issuer.id, number), index),
             urls,
             ports.key_service,
@@ -226,6 +246,15 @@ def issue(
         _give_back(number, index, issuer.id, ports.status_lists)
         raise
     return Issued(assertion, badge, False, mail)
+
+
+def _issuing_for(
+    principal: Principal, badge_id: str, issuing: Issuing | None, ports: AssertionPorts
+) -> Issuing:
+    if issuing is None or issuing.badge.id != badge_id:
+        return prepare_issuing(principal, badge_id, ports=ports)
+    require_issuer(principal, issuing.badge.issuer_id)
+    return issuing
 
 
 REMINDER_DAYS = (7, 30)  # "still unclaimed" reminders, each once

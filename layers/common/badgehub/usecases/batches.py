@@ -331,20 +331,37 @@ def issue_rows(message: str, urls: PublicUrls, *, ports: BatchPorts) -> None:
         return  # a batch that no longer exists has nothing to count
     principal = Principal(issuer_id=batch.issuer_id)
     pending = [e for e in body["rows"] if ports.batches.outcome(batch.id, int(e["n"])) is None]
-    reserved = _reserve(batch, pending, ports)
+    issuing = _prepare(principal, batch, ports) if pending else None
+    reserved = _reserve(batch, pending, ports, issuing)
     settled: list[Settled] = []
     try:
         for entry in pending:
             number = int(entry["n"])
-            outcome, error = _issue_row(principal, batch, entry, urls, ports, reserved.get(number))
+            outcome, error = _issue_row(
+                principal, batch, entry, urls, ports, reserved.get(number), issuing
+            )
             settled.append(Settled(number, outcome, error))
     finally:  # rows done before a failure are counted now, not on the redelivery
         ports.batches.settle_rows(batch.id, settled)
     _maybe_complete(batch, ports)
 
 
+def _prepare(principal: Principal, batch: Batch, ports: BatchPorts) -> assertions.Issuing | None:
+    """The badge, issuer and keys, read once for the message's rows rather than once a row.
+    None when the badge or issuer is gone: each row then fails with the reason, as before."""
+    try:
+        return assertions.prepare_issuing(principal, batch.badge_id, ports=ports)
+    except (ServiceUnavailable, ConcurrentUpdate):
+        raise
+    except DomainError:
+        return None
+
+
 def _reserve(
-    batch: Batch, pending: list[dict[str, Any]], ports: BatchPorts
+    batch: Batch,
+    pending: list[dict[str, Any]],
+    ports: BatchPorts,
+    issuing: assertions.Issuing | None = None,
 ) -> dict[int, tuple[int, int]]:
     """Status-list entries for the rows that will be issued, claimed in one write. One left
     unused (a row that fails or turns out issued meanwhile) is harmless: no credential has it,
@@ -355,7 +372,9 @@ def _reserve(
         if ports.assertions.get_idempotency(assertions.once_key(batch.issuer_id, str(e["id"])))
         is None
     ]
-    issuer = ports.issuers.get_issuer(batch.issuer_id) if fresh else None
+    if not fresh:
+        return {}
+    issuer = issuing.issuer if issuing else ports.issuers.get_issuer(batch.issuer_id)
     if issuer is None:
         return {}
     return dict(zip(fresh, allocate_block(issuer, len(fresh), ports=ports), strict=False))
@@ -368,13 +387,22 @@ def _issue_row(
     urls: PublicUrls,
     ports: BatchPorts,
     reserved: tuple[int, int] | None,
+    issuing: assertions.Issuing | None = None,
 ) -> tuple[RowOutcome, RowError | None]:
     number = int(entry["n"])
     once = Once(identity=str(entry["id"]), tag=f"{batch.id}:{number}")
     try:
         data = AssertionInput.model_validate(entry["input"])
         issued = assertions.issue(
-            principal, batch.badge_id, data, None, urls, ports=ports, once=once, reserved=reserved
+            principal,
+            batch.badge_id,
+            data,
+            None,
+            urls,
+            ports=ports,
+            once=once,
+            reserved=reserved,
+            issuing=issuing,
         )
     except (ServiceUnavailable, ConcurrentUpdate):
         raise  # passing: the message is delivered again
