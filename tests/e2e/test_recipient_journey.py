@@ -57,14 +57,15 @@ def mailbox(platform: dict[str, Any], to: str) -> list[dict[str, Any]]:
 
 
 def wait_for_mail(platform: dict[str, Any], to: str, count: int = 1) -> list[dict[str, Any]]:
-    """The local mailbox has the e-mail within 5 seconds of the request that caused it."""
-    deadline = time.monotonic() + 5
+    """The local mailbox has the e-mail soon after the request that caused it (sent at once,
+    not by the scheduled mailer; the bound is loose so a busy machine does not fail it)."""
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         found = mailbox(platform, to)
         if len(found) >= count:
             return found
         time.sleep(0.1)
-    raise AssertionError(f"no e-mail to {to} within 5 seconds")
+    raise AssertionError(f"no e-mail to {to} within 30 seconds")
 
 
 def link_in(mail: dict[str, Any], kind: str) -> str:
