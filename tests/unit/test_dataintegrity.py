@@ -288,6 +288,16 @@ def test_given_a_term_added_after_signing_then_verification_fails_although_pyld_
     assert not dataintegrity.verify_proof(padded, raw_public(key))
 
 
+def test_given_a_term_added_to_the_proof_after_signing_then_verification_fails() -> None:
+    """The proof options are signed too: a field their contexts drop would ride along unsigned."""
+    key = ed25519.Ed25519PrivateKey.generate()
+    signed = sign(open_badge_credential(), key)
+    padded = {**signed, "proof": {**signed["proof"], "grade": "A+"}}
+
+    assert dataintegrity.verify_proof(signed, raw_public(key))
+    assert not dataintegrity.verify_proof(padded, raw_public(key))
+
+
 def test_given_a_document_with_an_undefined_term_then_signing_is_refused() -> None:
     credential = open_badge_credential()
     credential["credentialSubject"]["achievement"]["nmae"] = "typo"
