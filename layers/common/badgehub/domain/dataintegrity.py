@@ -119,6 +119,27 @@ def verify_proof(
     return True
 
 
+def signed_documents(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(where, document) for what a verifier canonicalises: the document without its proofs
+    and each proof's options, built as `verify_proof` builds them (so a term check over them
+    and the proof checks share one expansion each). A document without proofs is itself."""
+    proofs = document.get("proof")
+    if proofs is None:
+        return [("", document)]
+    items = proofs if isinstance(proofs, list) else [proofs]
+    plain = {name: value for name, value in document.items() if name != "proof"}
+    found: list[tuple[str, dict[str, Any]]] = [("", plain)]
+    for position, proof in enumerate(items):
+        inputs = _verification_inputs(document, proof) if isinstance(proof, dict) else None
+        if inputs is None:
+            continue
+        options, unsecured = inputs
+        if unsecured["@context"] != plain.get("@context"):
+            found.append(("", unsecured))  # the proof names its own context: another document
+        found.append((f"proof[{position}]" if isinstance(proofs, list) else "proof", options))
+    return found
+
+
 def _verification_inputs(
     document: dict[str, Any], proof: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:
