@@ -30,7 +30,7 @@ __all__ = [
 JsonLdError: type[Exception] = pyld_jsonld.JsonLdError
 
 _CACHE_SIZE = 256  # processed contexts kept between calls, keyed by their content
-_MEMO_SIZE = 1024  # active contexts kept between calls, keyed by (active context, local context)
+_MEMO_SIZE = 256  # active contexts kept between calls, keyed by (active context, local context)
 _EXPANSIONS = 64  # documents seen lately (a status list is checked with every badge it covers)
 _EXTRA: ContextVar[Mapping[str, Any] | None] = ContextVar("extra_documents", default=None)
 
