@@ -171,7 +171,7 @@ def expand(document: dict[str, Any]) -> Expansion:
 def _content_key(document: Any) -> bytes | None:
     try:
         text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return None  # not plain JSON (no JSON-LD document we are given): not kept
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 

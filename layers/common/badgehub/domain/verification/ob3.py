@@ -258,7 +258,7 @@ def _keeping_valid(check_ref: Any) -> Any:
 def _subtree_key(reference: str, instance: Any) -> bytes | None:
     try:
         text = json.dumps(instance, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return None
     digest = hashlib.sha256(reference.encode("utf-8") + b"\0")
     digest.update(text.encode("utf-8", "surrogatepass"))
