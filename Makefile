@@ -99,8 +99,9 @@ build: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(SAM_VENV)/bin/sam build
 	$(BIN)/python scripts/check_layer_build.py .aws-sam/build
 
-# The benchmarks compare against the 1EdTech validator and openbadges-bakery: install them too.
-bench: $(VENV)/.installed $(OB2_VENV)/.installed
+# The benchmarks compare against the 1EdTech validator, DCC verifier-core and openbadges-bakery:
+# install them too.
+bench: $(VENV)/.installed $(OB2_VENV)/.installed $(VC_VERIFIER)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.batch_bench
 

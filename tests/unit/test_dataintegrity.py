@@ -288,6 +288,16 @@ def test_given_a_term_added_after_signing_then_verification_fails_although_pyld_
     assert not dataintegrity.verify_proof(padded, raw_public(key))
 
 
+def test_given_a_term_added_to_the_proof_after_signing_then_verification_fails() -> None:
+    """The proof options are signed too: a field their contexts drop would ride along unsigned."""
+    key = ed25519.Ed25519PrivateKey.generate()
+    signed = sign(open_badge_credential(), key)
+    padded = {**signed, "proof": {**signed["proof"], "grade": "A+"}}
+
+    assert dataintegrity.verify_proof(signed, raw_public(key))
+    assert not dataintegrity.verify_proof(padded, raw_public(key))
+
+
 def test_given_a_document_with_an_undefined_term_then_signing_is_refused() -> None:
     credential = open_badge_credential()
     credential["credentialSubject"]["achievement"]["nmae"] = "typo"
@@ -383,3 +393,20 @@ def test_given_another_proof_purpose_when_asked_for_then_it_verifies() -> None:
 
     assert dataintegrity.verify_proof(signed, raw_public(key), proof_purpose="authentication")
     assert not dataintegrity.verify_proof(signed, raw_public(key))
+
+
+def test_the_signed_documents_are_the_unsecured_document_and_each_proof_s_options() -> None:
+    key = ed25519.Ed25519PrivateKey.generate()
+    signed = sign(open_badge_credential(), key)
+    unsecured = {k: v for k, v in signed.items() if k != "proof"}
+    options = {k: v for k, v in signed["proof"].items() if k != "proofValue"}
+    config = {**options, "@context": unsecured["@context"]}
+
+    assert dataintegrity.signed_documents(unsecured) == [("", unsecured)]
+    assert dataintegrity.signed_documents(signed) == [("", unsecured), ("proof", config)]
+    two = {**unsecured, "proof": [signed["proof"], signed["proof"]]}
+    assert [where for where, _ in dataintegrity.signed_documents(two)] == [
+        "",
+        "proof[0]",
+        "proof[1]",
+    ]

@@ -61,10 +61,13 @@ def add_proof(
         "proofPurpose": proof_purpose,
     }
     try:
-        undefined = _jsonld().undefined_terms(document)
-        if undefined:
-            raise ValueError(f"terms the document's contexts do not define: {undefined}")
-        data = hash_data({**options, "@context": document["@context"]}, document)
+        expanded = _jsonld().expand(document)
+        if expanded.undefined:
+            raise ValueError(
+                f"terms the document's contexts do not define: {list(expanded.undefined)}"
+            )
+        config = _jsonld().expand({**options, "@context": document["@context"]})
+        data = _sha256(config.canonical()) + _sha256(expanded.canonical())
     except _jsonld().JsonLdError as exc:
         raise ValueError(f"the document is not JSON-LD we can sign: {exc.args[0]}") from exc
     signature = sign(data)
@@ -103,16 +106,38 @@ def verify_proof(
     try:
         key = ed25519.Ed25519PublicKey.from_public_bytes(public_key)
         signature = multibase.decode_multibase(proof["proofValue"])
-        if (
-            inputs is None
-            or len(signature) != _SIGNATURE_BYTES
-            or _jsonld().undefined_terms(document)
-        ):
+        if inputs is None or len(signature) != _SIGNATURE_BYTES:
             return False
-        key.verify(signature, hash_data(*inputs))
+        # What is signed is these two documents' canonical forms: a term either leaves
+        # undefined goes unsigned. Each is expanded once, for the check and for its form.
+        config, unsecured = (_jsonld().expand(part) for part in inputs)
+        if config.undefined or unsecured.undefined:
+            return False
+        key.verify(signature, _sha256(config.canonical()) + _sha256(unsecured.canonical()))
     except (InvalidSignature, _jsonld().JsonLdError, ValueError, TypeError):
         return False
     return True
+
+
+def signed_documents(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(where, document) for what a verifier canonicalises: the document without its proofs
+    and each proof's options, built as `verify_proof` builds them (so a term check over them
+    and the proof checks share one expansion each). A document without proofs is itself."""
+    proofs = document.get("proof")
+    if proofs is None:
+        return [("", document)]
+    items = proofs if isinstance(proofs, list) else [proofs]
+    plain = {name: value for name, value in document.items() if name != "proof"}
+    found: list[tuple[str, dict[str, Any]]] = [("", plain)]
+    for position, proof in enumerate(items):
+        inputs = _verification_inputs(document, proof) if isinstance(proof, dict) else None
+        if inputs is None:
+            continue
+        options, unsecured = inputs
+        if unsecured["@context"] != plain.get("@context"):
+            found.append(("", unsecured))  # the proof names its own context: another document
+        found.append((f"proof[{position}]" if isinstance(proofs, list) else "proof", options))
+    return found
 
 
 def _verification_inputs(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -14,11 +16,13 @@ from pyld.context_resolver import ContextResolver  # type: ignore[import-untyped
 from .bundled import bundled_documents
 
 __all__ = [
+    "Expansion",
     "JsonLdError",
     "UnknownDocument",
     "bundled_documents",
     "canonicalize",
     "document_loader",
+    "expand",
     "extra_documents",
     "undefined_terms",
 ]
@@ -26,6 +30,8 @@ __all__ = [
 JsonLdError: type[Exception] = pyld_jsonld.JsonLdError
 
 _CACHE_SIZE = 256  # processed contexts kept between calls, keyed by their content
+_MEMO_SIZE = 256  # active contexts kept between calls, keyed by (active context, local context)
+_EXPANSIONS = 64  # documents seen lately (a status list is checked with every badge it covers)
 _EXTRA: ContextVar[Mapping[str, Any] | None] = ContextVar("extra_documents", default=None)
 
 
@@ -78,16 +84,26 @@ def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str
     }
 
 
-class _BoundedCache(dict[str, Any]):
+class _BoundedCache(dict[Any, Any]):
     """pyld's resolved-context cache, bounded: verified documents may carry any inline context."""
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        if key not in self and len(self) >= _CACHE_SIZE:
+    def __init__(self, size: int = _CACHE_SIZE) -> None:
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if key not in self and len(self) >= self.size:
             del self[next(iter(self))]
         super().__setitem__(key, value)
 
 
 _resolved_contexts = _BoundedCache()
+_processed_contexts = _BoundedCache(_MEMO_SIZE)
+
+
+def _memo() -> _BoundedCache:
+    """The shared memo, or a fresh one while extra documents may stand in for a URL we ship."""
+    return _processed_contexts if _EXTRA.get() is None else _BoundedCache(_MEMO_SIZE)
 
 
 def _options() -> dict[str, Any]:
@@ -107,14 +123,65 @@ def _options() -> dict[str, Any]:
     }
 
 
+class Expansion:
+    """One document expanded once: the terms its contexts leave undefined, and (computed on
+    first use from that same expansion) its RDFC-1.0 canonical N-Quads."""
+
+    __slots__ = ("_canonical", "_expanded", "undefined")
+
+    def __init__(self, expanded: Any, undefined: tuple[str, ...]) -> None:
+        self._expanded = expanded
+        self._canonical: str | None = None
+        self.undefined = undefined
+
+    def canonical(self) -> str:
+        """RDFC-1.0 (URDNA2015); pyld's default, URGNA2012, yields signatures others reject.
+
+        Raises pyld's JsonLdError when the expanded document has no RDF form.
+        """
+        if self._canonical is None:
+            options = {**_options(), "algorithm": "URDNA2015", "format": "application/n-quads"}
+            self._canonical = _ExpandedProcessor(_memo(), self._expanded).normalize([], options)
+        return self._canonical
+
+
+_expansions = _BoundedCache(_EXPANSIONS)
+
+
+def expand(document: dict[str, Any]) -> Expansion:
+    """The document's expansion, found again when the same content comes back.
+
+    Kept by a digest of the content (keys sorted: expansion sorts them too, and the canonical
+    form does not depend on their order), so a later call with an equal document, however
+    built, gets the same answer; never while extra documents are in play.
+    Raises pyld's JsonLdError for invalid JSON-LD or a context we do not ship.
+    """
+    key = _content_key(document) if _EXTRA.get() is None else None
+    found: Expansion | None = _expansions.get(key) if key is not None else None
+    if found is not None:
+        return found
+    processor = _TermCheckingProcessor(_memo())
+    expanded = processor.expand(_located(document, ""), _options())
+    found = Expansion(expanded, tuple(sorted(set(processor.undefined))))
+    if key is not None:
+        _expansions[key] = found
+    return found
+
+
+def _content_key(document: Any) -> bytes | None:
+    try:
+        text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return None  # not plain JSON (no JSON-LD document we are given): not kept
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
 def canonicalize(document: dict[str, Any]) -> str:
-    """RDFC-1.0 (URDNA2015) N-Quads; pyld's default, URGNA2012, yields signatures others reject.
+    """RDFC-1.0 (URDNA2015) N-Quads of the document, from its one expansion.
 
     Raises pyld's JsonLdError for invalid JSON-LD or a context we do not ship.
     """
-    options = {**_options(), "algorithm": "URDNA2015", "format": "application/n-quads"}
-    result: str = pyld_jsonld.normalize(document, options)
-    return result
+    return expand(document).canonical()
 
 
 def undefined_terms(document: dict[str, Any]) -> list[str]:
@@ -126,9 +193,7 @@ def undefined_terms(document: dict[str, Any]) -> list[str]:
     `@json` terms are opaque, as in JSON-LD itself.
     Raises pyld's JsonLdError for invalid JSON-LD or a context we do not ship.
     """
-    processor = _TermCheckingProcessor()
-    processor.expand(_located(document, ""), _options())
-    return sorted(set(processor.undefined))
+    return list(expand(document).undefined)
 
 
 class _Located(dict[str, Any]):
@@ -164,14 +229,93 @@ if not all(hasattr(pyld_jsonld.JsonLdProcessor, hook) for hook in _HOOKS):
     raise ImportError("this pyld lacks the expansion methods undefined_terms builds on")
 
 
-class _TermCheckingProcessor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
+class _MemoisingProcessor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld's processor, keeping the active contexts it builds between calls.
+
+    pyld caches a processed context by the active context it was applied to, but a type- or
+    property-scoped context (the OB 3.0 context has one per type) is applied to a fresh copy of
+    the active context on every node, so that cache never hits: each expansion rebuilt about
+    a hundred and thirty term definitions, four fifths of its time. Here the result of applying
+    a local context to a frozen (so unchanging) active context is kept, keyed by that active
+    context's id and the local context; the same frozen result then keys the next level, so
+    whole chains are found again. The local context is held by the memo and compared on every
+    hit (identity, else equality), so a reused object id can never answer for another context.
+    """
+
+    def __init__(self, memo: _BoundedCache) -> None:
+        super().__init__()
+        self._memo = memo
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        def process() -> Any:
+            return super(_MemoisingProcessor, self)._process_context(
+                active_ctx,
+                local_ctx,
+                options,
+                override_protected,
+                propagate,
+                validate_scoped,
+                cycles,
+            )
+
+        if cycles or not isinstance(active_ctx, _FROZEN):
+            return process()  # a context being built can still change: never key on it
+        key = (
+            active_ctx["_uuid"],
+            _context_key(local_ctx),
+            override_protected,
+            propagate,
+            validate_scoped,
+        )
+        found = self._memo.get(key)
+        if found is not None and (found[0] is local_ctx or found[0] == local_ctx):
+            return found[1]
+        result = process()
+        if isinstance(result, _FROZEN):
+            self._memo[key] = (copy.deepcopy(local_ctx), result)
+        return result
+
+
+_FROZEN = pyld_jsonld.frozendict
+
+
+def _context_key(local_ctx: Any) -> Any:
+    """Context URLs key by value; an inline context by its object id, checked on each hit."""
+    if isinstance(local_ctx, str):
+        return local_ctx
+    if isinstance(local_ctx, list) and all(isinstance(item, str) for item in local_ctx):
+        return tuple(local_ctx)
+    return id(local_ctx)
+
+
+class _ExpandedProcessor(_MemoisingProcessor):
+    """Normalises a document already expanded: pyld's to_rdf asks `expand` for its input."""
+
+    def __init__(self, memo: _BoundedCache, expanded: Any) -> None:
+        super().__init__(memo)
+        self._expanded = expanded
+
+    def expand(self, input_: Any, options: Any) -> Any:
+        return copy.deepcopy(self._expanded)  # the expansion is kept: pyld may work in place
+
+
+class _TermCheckingProcessor(_MemoisingProcessor):
     """Expands as pyld does, noting with its path everything pyld's expansion drops.
 
     The tests are pyld's own drop rules, applied to the active contexts pyld uses.
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, memo: _BoundedCache) -> None:
+        super().__init__(memo)
         self.undefined: list[str] = []
         self._paths: list[str] = []
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
@@ -163,7 +164,7 @@ def term_checks(credential: Mapping[str, Any]) -> list[Check]:
         ]
     jsonld = _jsonld()
     try:
-        undefined = jsonld.undefined_terms(dict(credential))
+        undefined = _undefined_in_what_is_signed(credential)
     except jsonld.JsonLdError:
         return [failed("structure", "The badge is not well-formed JSON-LD.")]
     if undefined:
@@ -178,6 +179,19 @@ def term_checks(credential: Mapping[str, Any]) -> list[Check]:
     return [passed("structure", "Every field in the badge is defined by its contexts.")]
 
 
+def _undefined_in_what_is_signed(credential: Mapping[str, Any]) -> list[str]:
+    """Undefined terms of the documents the proofs cover (the credential without its proofs,
+    each proof's options), which the proof checks then find expanded already."""
+    from .. import dataintegrity
+
+    found: set[str] = set()
+    for where, document in dataintegrity.signed_documents(dict(credential)):
+        found.update(
+            f"{where}.{term}" if where else term for term in _jsonld().undefined_terms(document)
+        )
+    return sorted(found)
+
+
 # --- JSON schema -------------------------------------------------------------------------------
 
 
@@ -189,6 +203,9 @@ def _jsonschema() -> Any | None:
         return None
 
 
+_KEPT_REFS = 1024  # (reference, subtree) pairs found valid, kept between verifications
+
+
 @functools.cache
 def _schema_validator() -> Any | None:
     module = _jsonschema()
@@ -196,7 +213,56 @@ def _schema_validator() -> Any | None:
         return None
     path = files("badgehub") / "data" / "schemas" / "ob_v3p0_achievementcredential_schema.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
-    return module.validators.validator_for(schema)(schema)
+    base = module.validators.validator_for(schema)
+    if not all(ref.startswith("#/") for ref in _refs(schema)):
+        return base(schema)  # a reference out of this document could change: nothing kept
+    return module.validators.extend(base, {"$ref": _keeping_valid(base.VALIDATORS["$ref"])})(schema)
+
+
+def _refs(schema: Any) -> list[str]:
+    if isinstance(schema, list):
+        return [ref for item in schema for ref in _refs(item)]
+    if not isinstance(schema, dict):
+        return []
+    own = [schema["$ref"]] if isinstance(schema.get("$ref"), str) else []
+    return own + [ref for value in schema.values() for ref in _refs(value)]
+
+
+def _keeping_valid(check_ref: Any) -> Any:
+    """jsonschema's `$ref`, remembering which (reference, subtree) pairs were valid.
+
+    Badges of one issuer and achievement repeat most of their content (issuer, achievement,
+    status entry, schema entry), and the schema checks each part through a reference into this
+    one document (only `#/...` references: the caller checks), so a part seen valid before is
+    valid again. Anything not found valid is checked in full and reported exactly as
+    jsonschema reports it. Kept by a digest of the subtree's JSON.
+    """
+    kept: dict[bytes, None] = {}
+
+    def ref(validator: Any, reference: str, instance: Any, schema: Any) -> Iterator[Any]:
+        key = _subtree_key(reference, instance)
+        if key is not None and key in kept:
+            return
+        errors = list(check_ref(validator, reference, instance, schema) or ())
+        if errors:
+            yield from errors
+            return
+        if key is not None:
+            if len(kept) >= _KEPT_REFS:
+                del kept[next(iter(kept))]
+            kept[key] = None
+
+    return ref
+
+
+def _subtree_key(reference: str, instance: Any) -> bytes | None:
+    try:
+        text = json.dumps(instance, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return None
+    digest = hashlib.sha256(reference.encode("utf-8") + b"\0")
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.digest()
 
 
 def schema_checks(credential: Mapping[str, Any]) -> list[Check]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -60,8 +61,11 @@ def as_object(value: object) -> Json | None:
     return value if isinstance(value, dict) else None
 
 
+_WHITESPACE = re.compile(r"\s")  # str patterns: the characters str.isspace() calls whitespace
+
+
 def is_web_url(value: object) -> bool:
-    if not isinstance(value, str) or any(c.isspace() for c in value):
+    if not isinstance(value, str) or _WHITESPACE.search(value):
         return False
     parts = urlsplit(value)
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
