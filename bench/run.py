@@ -144,12 +144,12 @@ def verification_figures(
     """POST /v1/verify per format next to the 1EdTech validator on the same badges."""
     links = issued["links"]
     verify_url = f"{info['base_url']}/v1/verify"
-    token = session.get(links["ob2_signed"]).text
+    token = session.get(links["ob2Signed"]).text
     subjects = {
         "OB 2.0 hosted": {"url": links["assertion"]},
         "OB 2.0 signed (JWS)": {"jws": token},
         "OB 3.0 Data Integrity": {"credential": session.get(links["credential"]).json()},
-        "OB 3.0 VC-JWT": {"jws": session.get(links["credential_jwt"]).text},
+        "OB 3.0 VC-JWT": {"jws": session.get(links["credentialJwt"]).text},
     }
     validator_inputs = {"OB 2.0 hosted": links["assertion"], "OB 2.0 signed (JWS)": token}
     python = ROOT / ".venv-ob2validator" / "bin" / "python"

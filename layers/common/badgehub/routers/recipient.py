@@ -452,7 +452,7 @@ def _me_view(held: Held) -> dict[str, Any]:
         "links": {
             "verify": item.card.verify_url,
             "baked": item.download_png_url,
-            "baked_credential": item.download_ob3_url,
+            "bakedCredential": item.download_ob3_url,
             "share": urls.share(held.assertion.id),
         },
         "analytics": analytics.summary(held.assertion.id, ports=wiring.ports()).to_json(),
