@@ -11,6 +11,7 @@ from pydantic import (
     AfterValidator,
     AnyHttpUrl,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -49,10 +50,25 @@ def _require_timezone(value: datetime) -> datetime:
     return value
 
 
+# What is trimmed from names and texts before their length is checked: exactly ECMAScript's `\s`,
+# the class the OpenAPI document's patterns use (JSON Schema regexes are ECMAScript's), so the
+# document and the server agree on every character (Python's own strip() differs on a few).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r \xa0\u1680"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+
+def _trim(value: Any) -> Any:
+    return value.strip(WHITESPACE) if isinstance(value, str) else value
+
+
+# Trimmed, then 1 to N characters (whitespace alone is refused); the trim runs first.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), BeforeValidator(_trim)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=5000), BeforeValidator(_trim)]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=60), BeforeValidator(_trim)]
 Email = Annotated[str, AfterValidator(_check_email)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 HttpUrl = Annotated[AnyHttpUrl, Field()]
 AwareDatetime = Annotated[datetime, AfterValidator(_require_timezone)]
 # LinkedIn's organization ids are numbers; as text, so leading digits survive every form.
