@@ -82,5 +82,17 @@ def test_revoked_badges_cannot_be_downloaded(api: Api, tenant: Tenant, link: str
     assert reply.json()["error"]["code"] == "gone"
 
 
+@pytest.mark.parametrize("link", ["baked", "bakedCredential"])
+def test_a_bad_format_is_a_400_for_any_badge_revoked_or_unknown(
+    api: Api, tenant: Tenant, link: str
+) -> None:
+    """A parameter outside its documented values is refused before the badge is looked at."""
+    issued = issue(api, tenant)
+    api.call("POST", f"/v1/assertions/{issued['id']}/revoke", {"reason": "fraud"}, token=tenant.key)
+    for url in (issued["links"][link], f"{BASE}/assertions/nope/baked"):
+        reply = api.call("GET", url.removeprefix(BASE) + "?format=AAA")
+        assert (reply.status, reply.json()["error"]["field"]) == (400, "format")
+
+
 def test_unknown_assertion_downloads_are_404(api: Api) -> None:
     assert api.call("GET", "/assertions/nope/baked").status == 404

@@ -138,3 +138,27 @@ def test_the_document_and_the_server_agree_on_every_tag(tag: str) -> None:
     except ValidationError:
         accepted = False
     assert bool(_name_pattern(60).fullmatch(tag)) == accepted, repr(tag)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (an_assertion(issuedOn=2.225073858507e-311), "issuedOn"),  # not seconds since 1970
+        (an_assertion(expires=4102444800), "expires"),
+        (an_assertion(notify=0), "notify"),  # true or false, as documented
+        (an_assertion(notify="yes"), "notify"),
+    ],
+)
+def test_dates_are_text_and_flags_are_booleans(body: dict, field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        AssertionInput.model_validate(body)
+    assert _field_of(caught.value) == field
+
+
+@pytest.mark.parametrize("changes", [{"showName": 0}, {"supplementVisible": 1}, {"showName": "on"}])
+def test_a_recipients_choices_are_booleans(changes: dict) -> None:
+    from badgehub.routers.recipient import MeChanges
+
+    with pytest.raises(ValidationError):
+        MeChanges.model_validate(changes)
+    assert MeChanges.model_validate({"showName": False, "claim": None}).showName is False

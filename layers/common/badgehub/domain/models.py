@@ -14,6 +14,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -36,6 +37,13 @@ def _check_email(value: str) -> str:
 _INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp", "Zs"}  # controls, format marks, spaces
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # before Open Badges existed: surely a mistake
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)  # far enough, and every form can still write it
+
+
+def _date_time_text(value: Any) -> Any:
+    """Dates come as text only: a number would otherwise be read as seconds since 1970."""
+    if not isinstance(value, str | datetime):
+        raise ValueError("must be a date-time string, e.g. 2026-06-30T12:00:00Z")
+    return value
 
 
 def _require_timezone(value: datetime) -> datetime:
@@ -70,7 +78,9 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=5000), BeforeVa
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=60), BeforeValidator(_trim)]
 Email = Annotated[str, AfterValidator(_check_email)]
 HttpUrl = Annotated[AnyHttpUrl, Field()]
-AwareDatetime = Annotated[datetime, AfterValidator(_require_timezone)]
+AwareDatetime = Annotated[
+    datetime, AfterValidator(_require_timezone), BeforeValidator(_date_time_text)
+]
 # LinkedIn's organization ids are numbers; as text, so leading digits survive every form.
 LinkedInOrganizationId = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{1,20}$")
@@ -152,7 +162,7 @@ Locale = Literal["en", "it"]
 
 class AssertionInput(_Input):
     recipient: RecipientInput
-    notify: bool = Field(default=True, description="false: the issuer's portal tells them")
+    notify: StrictBool = Field(default=True, description="false: the issuer's portal tells them")
     locale: Locale | None = Field(default=None, description="the e-mail's language")
     evidence: list[EvidenceInput] = Field(default_factory=list, max_length=20)
     narrative: Text | None = None
