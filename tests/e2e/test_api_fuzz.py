@@ -12,6 +12,7 @@ with every case (the generated token with one in four valid cases, to fuzz the r
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import zlib
@@ -38,7 +39,8 @@ from tests.support.pdfs import a_pdf, hostile
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES_PER_OPERATION = 12
+# 12 in CI; FUZZ_EXAMPLES=100 for a deeper run by hand.
+EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 
 schema = schemathesis.openapi.from_path(ROOT / "docs" / "openapi.yaml")
 # Every case goes with real credentials (the API key, or the recipient's session): wrong and
@@ -193,14 +195,6 @@ def _as_recipient(case: Any, session: dict[str, str]) -> dict[str, str]:
     if pick and header and "X-CSRF-Token" in (case.headers or {}):
         case.headers["X-CSRF-Token"] = session["csrf"]
     return {"Cookie": session["cookie"]}
-    pick = zlib.crc32(repr((case.path_parameters, case.body)).encode())
-    if pick % 4 and "assertion_id" in (case.path_parameters or {}):
-        case.path_parameters["assertion_id"] = session["assertion_id"]
-    if pick % 4 and isinstance(case.body, dict):
-        case.body["csrf"] = session["csrf"]
-    if pick % 4 and "X-CSRF-Token" in (case.headers or {}):
-        case.headers["X-CSRF-Token"] = session["csrf"]
-    return {"Cookie": session["cookie"]}
 
 
 @schema.parametrize()
@@ -225,7 +219,7 @@ def test_every_answer_matches_the_document(case: Any, target: dict[str, Any]) ->
     if session is not None:
         location = (response.headers.get("location") or [""])[0]
         SIGNED_IN_ANSWERS.setdefault(f"{case.method} {case.path}", []).append(
-            response.status_code not in (401, 303) or not location.startswith("/signin")
+            response.status_code != 401 and "/signin" not in location
         )
 
 
