@@ -68,10 +68,10 @@ def check_sample(platform: dict[str, Any], batch: dict[str, Any]) -> int:
     ).json()
     for item in page["items"]:
         links = item["links"]
-        for form in ("ob2_signed", "credential", "credential_jwt", "baked"):
+        for form in ("ob2Signed", "credential", "credentialJwt", "baked"):
             assert links.get(form), form
         assert item["delivery"]["state"] in ("pending", "sent"), item["delivery"]
-    jws = requests.get(page["items"][0]["links"]["ob2_signed"], timeout=30)
+    jws = requests.get(page["items"][0]["links"]["ob2Signed"], timeout=30)
     credential = requests.get(page["items"][0]["links"]["credential"], timeout=30).json()
     assert jws.status_code == 200 and credential["proof"]["proofValue"]
     return len(page["items"])

@@ -145,7 +145,7 @@ def verification_figures(
     rows = verify_bench.rows(verify_bench.measure(info, session))
     links = issued["links"]
     verify_url = f"{info['base_url']}/v1/verify"
-    token = session.get(links["credential_jwt"]).text
+    token = session.get(links["credentialJwt"]).text
     ours = _per_second(lambda: session.post(verify_url, json={"jws": token}).raise_for_status(), 30)
     rows.append(
         ("verify OB 3.0 VC-JWT via POST /v1/verify", f"{ours:.1f}/s", "no peer verifies it")

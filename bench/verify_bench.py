@@ -85,7 +85,7 @@ def _issue(session: requests.Session, info: dict[str, Any], count: int) -> list[
         badges.append(
             {
                 "OB 2.0 hosted": links["assertion"],
-                "OB 2.0 signed (JWS)": session.get(links["ob2_signed"]).text,
+                "OB 2.0 signed (JWS)": session.get(links["ob2Signed"]).text,
                 "OB 3.0 Data Integrity": session.get(links["credential"]).json(),
             }
         )

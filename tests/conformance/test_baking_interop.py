@@ -186,7 +186,7 @@ def test_downloads_from_the_platform_are_read_by_the_bakery_and_accepted_by_the_
     assert download.status_code == 200
     assert download.headers["content-type"] == f"image/{'png' if fmt == 'png' else 'svg+xml'}"
     path = _write(tmp_path / f"badge.{fmt}", download.content)
-    token = requests.get(issued["links"]["ob2_signed"], timeout=30).text
+    token = requests.get(issued["links"]["ob2Signed"], timeout=30).text
     assert bakery.unbake(path) == token
     validator = Ob2Validator(
         os.environ.get("OB2_VALIDATOR_PYTHON")

@@ -51,7 +51,7 @@ def rotated(platform: dict[str, Any]) -> dict[str, Any]:
             {
                 "email": email,
                 "hosted": issued["links"]["assertion"],
-                "jws": requests.get(issued["links"]["ob2_signed"], timeout=10).text,
+                "jws": requests.get(issued["links"]["ob2Signed"], timeout=10).text,
                 "credential": requests.get(issued["links"]["credential"], timeout=10).json(),
             }
         )

@@ -46,7 +46,7 @@ def test_1edtech_validator_accepts_our_signed_jws(
     platform: dict[str, Any], ob2_validator: Ob2Validator
 ) -> None:
     issued = issue_demo(platform, "signed@example.org")
-    token = requests.get(issued["links"]["ob2_signed"], timeout=10).text
+    token = requests.get(issued["links"]["ob2Signed"], timeout=10).text
     report = ob2_validator.validate(token, recipient="signed@example.org")
     assert errors_of(report) == []
     assert report["valid"] is True
@@ -59,7 +59,7 @@ def test_1edtech_validator_finds_revoked_signed_badges_in_our_revocation_list(
     issued = [issue_demo(platform, f"gone{i}@example.org") for i in range(2)]
     for assertion in issued:
         _revoke(platform, assertion["id"])
-    token = requests.get(issued[0]["links"]["ob2_signed"], timeout=10).text
+    token = requests.get(issued[0]["links"]["ob2Signed"], timeout=10).text
     report = ob2_validator.validate(token, recipient="gone0@example.org")
     assert report["valid"] is False
     assert any("revoked" in message.lower() for message in errors_of(report))
@@ -69,7 +69,7 @@ def test_1edtech_validator_rejects_a_tampered_jws(
     platform: dict[str, Any], ob2_validator: Ob2Validator
 ) -> None:
     token = requests.get(
-        issue_demo(platform, "t@example.org")["links"]["ob2_signed"], timeout=10
+        issue_demo(platform, "t@example.org")["links"]["ob2Signed"], timeout=10
     ).text
     header, payload, signature = token.split(".")
     forged = f"{header}.{payload[:-4]}AAAA.{signature}"
@@ -134,7 +134,7 @@ def test_expired_badges_verify_as_expired_in_both_verifiers(
     expires = datetime.now(UTC) + timedelta(seconds=2)
     issued = issue_demo(platform, "expired@example.org", expires=expires.isoformat())
     credential = _credential(issued)
-    token = requests.get(issued["links"]["ob2_signed"], timeout=10).text
+    token = requests.get(issued["links"]["ob2Signed"], timeout=10).text
     time.sleep(max(0.0, (expires - datetime.now(UTC)).total_seconds()) + 1.5)
     result = vc_verifier.verify(credential, platform["ca_file"])
     assert result["signature"] == "valid"

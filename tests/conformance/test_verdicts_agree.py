@@ -85,7 +85,7 @@ def test_1edtech_validator_agrees_with_our_verify_api_on_our_ob2_badges(
         headers={"Authorization": f"Bearer {demo['api_key']}"},
         timeout=30,
     ).json()
-    token = requests.get(issued["links"]["ob2_signed"], timeout=30).text
+    token = requests.get(issued["links"]["ob2Signed"], timeout=30).text
     header, payload, signature = token.split(".")
     cases = {
         "valid": (token, "agree@example.org"),

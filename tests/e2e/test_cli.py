@@ -64,7 +64,7 @@ def test_a_badge_issued_here_is_valid_as_a_file_and_as_a_url(
     issued = issue_demo(platform, "cli-valid@example.org")
     baked = _download(issued["links"]["baked"], tmp_path / "badge.png")
     credential = _download(issued["links"]["credential"], tmp_path / "badge.json")
-    signed = _download(issued["links"]["ob2_signed"], tmp_path / "badge.jws")
+    signed = _download(issued["links"]["ob2Signed"], tmp_path / "badge.jws")
 
     for subject in (str(baked), str(credential), str(signed), issued["links"]["assertion"]):
         done = verify(platform, subject)
@@ -79,7 +79,7 @@ def test_the_recipient_is_checked_when_asked(platform: dict[str, Any], tmp_path:
     issued = issue_demo(platform, "cli-who@example.org")
     baked = _download(issued["links"]["baked"], tmp_path / "badge.png")
 
-    signed = _download(issued["links"]["ob2_signed"], tmp_path / "badge.jws")
+    signed = _download(issued["links"]["ob2Signed"], tmp_path / "badge.jws")
 
     for subject in (str(baked), str(signed), issued["links"]["assertion"]):
         assert verify(platform, "--recipient", "cli-who@example.org", subject).returncode == 0
@@ -113,7 +113,7 @@ def test_a_revoked_badge_exits_1_and_says_revoked_with_the_reason(
 
 def test_a_badge_on_standard_input(platform: dict[str, Any]) -> None:
     issued = issue_demo(platform, "cli-stdin@example.org")
-    jws = requests.get(issued["links"]["ob2_signed"], timeout=30).text
+    jws = requests.get(issued["links"]["ob2Signed"], timeout=30).text
     done = badgehub(
         "verify", "-", url=platform["base_url"], ca=platform["ca_file"], stdin=jws.encode()
     )

@@ -38,9 +38,9 @@ def test_views_checks_and_downloads_are_counted_for_the_recipient_only(
     assert api.call("GET", share, headers={**BROWSER, "user-agent": "Twitterbot/1.0"}).status == 200
     counts = me(api, session).json()["items"][0]["analytics"]
     assert counts["totals"] == {
-        "share_view": 1,  # the preview bot is not a view
-        "verification_view": 2,  # the crawler and the JSON-LD fetch are not views
-        "api_verification": 1,
+        "shareView": 1,  # the preview bot is not a view
+        "verificationView": 2,  # the crawler and the JSON-LD fetch are not views
+        "apiVerification": 1,
         "download": 1,
     }
     backpack = api.call("GET", "/backpack", headers={"cookie": f"__Host-session={session}"})

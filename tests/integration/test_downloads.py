@@ -35,7 +35,7 @@ def test_ob2_baked_png_carries_the_signed_jws_and_the_same_pixels(api: Api, tena
     assert headers["content-disposition"].startswith('attachment; filename="data-literacy-')
     baked = baking.unbake(data)
     assert baked is not None and baked.version is baking.Version.OB2
-    jws = api.call("GET", issued["links"]["ob2_signed"].removeprefix(BASE)).body.decode()
+    jws = api.call("GET", issued["links"]["ob2Signed"].removeprefix(BASE)).body.decode()
     assert baked.payload == jws
     with Image.open(io.BytesIO(data)) as image, Image.open(io.BytesIO(png_bytes())) as source:
         assert image.tobytes() == source.tobytes()  # baked at the byte level: pixels untouched
@@ -43,7 +43,7 @@ def test_ob2_baked_png_carries_the_signed_jws_and_the_same_pixels(api: Api, tena
 
 def test_ob3_baked_png_carries_the_signed_credential(api: Api, tenant: Tenant) -> None:
     issued = issue(api, tenant)
-    status, _, data = _gateway_bytes(api, issued["links"]["baked_credential"])
+    status, _, data = _gateway_bytes(api, issued["links"]["bakedCredential"])
     assert status == 200
     baked = baking.unbake(data)
     assert baked is not None and baked.version is baking.Version.OB3
@@ -65,7 +65,7 @@ def test_png_badges_also_download_as_svg_and_svg_badges_only_as_svg(
         token=tenant.key,
     ).json()
     svg_issued = issue(api, tenant, svg_badge["id"])
-    status, headers, data = _gateway_bytes(api, svg_issued["links"]["baked_credential"])
+    status, headers, data = _gateway_bytes(api, svg_issued["links"]["bakedCredential"])
     assert status == 200 and headers["content-type"] == "image/svg+xml"
     baked = baking.unbake(data)
     assert baked is not None and baked.version is baking.Version.OB3
@@ -73,13 +73,25 @@ def test_png_badges_also_download_as_svg_and_svg_badges_only_as_svg(
     assert (reply.status, reply.json()["error"]["field"]) == (400, "format")
 
 
-@pytest.mark.parametrize("link", ["baked", "baked_credential"])
+@pytest.mark.parametrize("link", ["baked", "bakedCredential"])
 def test_revoked_badges_cannot_be_downloaded(api: Api, tenant: Tenant, link: str) -> None:
     issued = issue(api, tenant)
     api.call("POST", f"/v1/assertions/{issued['id']}/revoke", {"reason": "fraud"}, token=tenant.key)
     reply = api.call("GET", issued["links"][link].removeprefix(BASE))
     assert reply.status == 410
     assert reply.json()["error"]["code"] == "gone"
+
+
+@pytest.mark.parametrize("link", ["baked", "bakedCredential"])
+def test_a_bad_format_is_a_400_for_any_badge_revoked_or_unknown(
+    api: Api, tenant: Tenant, link: str
+) -> None:
+    """A parameter outside its documented values is refused before the badge is looked at."""
+    issued = issue(api, tenant)
+    api.call("POST", f"/v1/assertions/{issued['id']}/revoke", {"reason": "fraud"}, token=tenant.key)
+    for url in (issued["links"][link], f"{BASE}/assertions/nope/baked"):
+        reply = api.call("GET", url.removeprefix(BASE) + "?format=AAA")
+        assert (reply.status, reply.json()["error"]["field"]) == (400, "format")
 
 
 def test_unknown_assertion_downloads_are_404(api: Api) -> None:

@@ -263,3 +263,45 @@ def test_api_responses_are_never_cached_or_sniffed_and_ask_for_https(
         assert reply.headers["cache-control"] == "no-store"
         assert reply.headers["x-content-type-options"] == "nosniff"
         assert reply.headers["strict-transport-security"].startswith("max-age=")
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/v1/issuers", an_issuer(name=" \u3000\t"), "name"),
+        ("/v1/issuers/{issuer}/badges", a_badge(name="\ufeff "), "name"),
+        ("/v1/issuers/{issuer}/badges", a_badge(description="\n\n"), "description"),
+        (
+            "/v1/badges/{badge}/assertions",
+            {"recipient": {"email": "ada@example.org", "name": "  "}},
+            "recipient.name",
+        ),
+        ("/v1/badges/{badge}/assertions", an_assertion(narrative=" "), "narrative"),
+    ],
+)
+def test_whitespace_alone_is_a_400_naming_the_field_and_stores_nothing(
+    api: Api, tenant: Tenant, path: str, body: dict, field: str
+) -> None:
+    before = len(table_items())
+    url = path.format(issuer=tenant.issuer_id, badge=tenant.badge_id)
+    token = ADMIN_KEY if path == "/v1/issuers" else tenant.key
+    reply = api.call("POST", url, body, token=token)
+    assert reply.status == 400
+    assert reply.json()["error"]["field"] == field
+    assert len(table_items()) == before
+
+
+def test_a_padded_name_at_the_limit_is_stored_trimmed(api: Api, tenant: Tenant) -> None:
+    name = " " * 200 + "N" * 200 + "\u3000"
+    reply = api.call(
+        "POST", f"/v1/issuers/{tenant.issuer_id}/badges", a_badge(name=name), token=tenant.key
+    )
+    assert reply.status == 201
+    assert reply.json()["name"] == "N" * 200
+    reply = api.call(
+        "POST",
+        f"/v1/issuers/{tenant.issuer_id}/badges",
+        a_badge(name=" N" + "N" * 200),
+        token=tenant.key,
+    )
+    assert reply.status == 400 and reply.json()["error"]["field"] == "name"

@@ -139,8 +139,8 @@ def test_badges_issued_on_local_storage_survive_a_restart(data_dir: Path) -> Non
     assert status == 200
     unbaked = baking.unbake(baked)
     assert unbaked is not None
-    assert unbaked.payload == get(api, kept["links"]["ob2_signed"]).body.decode()
-    status, image = raw_get(api, kept["links"]["baked_credential"])
+    assert unbaked.payload == get(api, kept["links"]["ob2Signed"]).body.decode()
+    status, image = raw_get(api, kept["links"]["bakedCredential"])
     assert status == 200
     credential = baking.unbake(image)
     assert credential is not None

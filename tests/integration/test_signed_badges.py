@@ -67,14 +67,14 @@ def test_issuer_gets_three_keys_in_their_key_services(api: Api, tenant: Tenant) 
 
 def test_issue_links_serve_each_signed_form_with_its_type(api: Api, tenant: Tenant) -> None:
     links = issue(api, tenant)["links"]
-    assert _get(api, links["ob2_signed"]).headers["content-type"] == "text/plain"
+    assert _get(api, links["ob2Signed"]).headers["content-type"] == "text/plain"
     assert _get(api, links["credential"]).headers["content-type"] == "application/vc+ld+json"
-    assert _get(api, links["credential_jwt"]).headers["content-type"] == "application/vc+jwt"
+    assert _get(api, links["credentialJwt"]).headers["content-type"] == "application/vc+jwt"
 
 
 def test_ob2_jws_verifies_with_the_published_cryptographic_key(api: Api, tenant: Tenant) -> None:
     links = issue(api, tenant)["links"]
-    payload = _verify_ob2_jws(api, _get(api, links["ob2_signed"]).body.decode())
+    payload = _verify_ob2_jws(api, _get(api, links["ob2Signed"]).body.decode())
     assert payload["verification"]["type"] == "SignedBadge"
     assert payload["id"].startswith("urn:uuid:")
 
@@ -92,7 +92,7 @@ def test_credential_proof_verifies_with_the_key_from_the_did_document(
 
 
 def test_vc_jwt_verifies_with_the_p256_key_from_the_did_document(api: Api, tenant: Tenant) -> None:
-    token = _get(api, issue(api, tenant)["links"]["credential_jwt"]).body.decode()
+    token = _get(api, issue(api, tenant)["links"]["credentialJwt"]).body.decode()
     parsed = jws.JWS()
     parsed.deserialize(token)
     header = parsed.jose_header
@@ -151,7 +151,7 @@ def test_rotation_keeps_old_badges_verifiable_and_signs_new_ones_with_new_keys(
     api: Api, tenant: Tenant
 ) -> None:
     before = _get(api, issue(api, tenant)["links"]["credential"]).json()
-    old_jws = _get(api, issue(api, tenant)["links"]["ob2_signed"]).body.decode()
+    old_jws = _get(api, issue(api, tenant)["links"]["ob2Signed"]).body.decode()
     rotated = api.call("POST", f"/v1/issuers/{tenant.issuer_id}/keys/rotate", token=tenant.key)
     assert rotated.status == 200
     states = {k["id"]: k["active"] for k in rotated.json()["items"]}

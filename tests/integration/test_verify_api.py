@@ -30,9 +30,9 @@ def test_each_of_our_forms_verifies_as_valid(api: Api, tenant: Tenant) -> None:
     credential = _get(api, links["credential"]).json()
     for body, fmt in [
         ({"url": links["assertion"]}, "ob2-hosted"),
-        ({"jws": _get(api, links["ob2_signed"]).body.decode()}, "ob2-signed"),
+        ({"jws": _get(api, links["ob2Signed"]).body.decode()}, "ob2-signed"),
         ({"credential": credential}, "ob3-data-integrity"),
-        ({"jws": _get(api, links["credential_jwt"]).body.decode()}, "ob3-jwt"),
+        ({"jws": _get(api, links["credentialJwt"]).body.decode()}, "ob3-jwt"),
     ]:
         result = _verify(api, {**body, "recipient": "ada@example.org"})
         assert result["verdict"] == "valid", (fmt, result["errors"])

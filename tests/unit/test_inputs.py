@@ -1,7 +1,14 @@
+import functools
+import re
+from pathlib import Path
+
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from badgehub.domain.models import AssertionInput, BadgeClassInput, IssuerInput
+from badgehub.domain.models import AssertionInput, BadgeClassInput, IssuerInput, RevokeInput
 from tests.support.builders import a_badge, an_assertion, an_issuer
 
 
@@ -39,3 +46,119 @@ def test_bad_fields_are_named_in_the_error(model: type, body: dict, field: str) 
     with pytest.raises(ValidationError) as caught:
         model.model_validate(body)
     assert _field_of(caught.value) == field
+
+
+# Names and texts: trimmed first, then their length checked; the document's patterns agree.
+
+SPEC = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
+ODD_SPACES = "\t\n\x0b\x0c\r\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+@functools.cache
+def _name_pattern(limit: int) -> re.Pattern[str]:
+    schemas = yaml.safe_load(SPEC.read_text())["components"]["schemas"]
+    field = {
+        200: schemas["IssuerInput"]["properties"]["name"],
+        5000: schemas["IssuerInput"]["properties"]["description"],
+        60: schemas["BadgeClassInput"]["properties"]["tags"]["items"],
+    }[limit]
+    return re.compile(field["pattern"])
+
+
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [
+        (" " * 200 + "a", "a"),
+        ("  Ada Lovelace \n", "Ada Lovelace"),
+        (" " * 50 + "x" * 200 + "\t" * 50, "x" * 200),
+        (ODD_SPACES + "Ada" + ODD_SPACES, "Ada"),
+        ("\x1cAda", "\x1cAda"),  # not whitespace in the document's (ECMAScript's) sense: kept
+    ],
+)
+def test_names_are_trimmed_before_their_length_is_checked(name: str, stored: str) -> None:
+    assert IssuerInput.model_validate(an_issuer(name=name)).name == stored
+    assert _name_pattern(200).fullmatch(name)
+
+
+@pytest.mark.parametrize("name", ["", " ", " " * 201, ODD_SPACES, "x" * 201, " " + "x" * 201 + " "])
+def test_whitespace_alone_or_too_long_once_trimmed_is_refused(name: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        IssuerInput.model_validate(an_issuer(name=name))
+    assert _field_of(caught.value) == "name"
+    assert not _name_pattern(200).fullmatch(name)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (a_badge(name="\u3000 "), "name"),
+        (a_badge(description=" \n"), "description"),
+        (a_badge(criteria={"narrative": "\t"}), "criteria.narrative"),
+        (a_badge(tags=["  "]), "tags.0"),
+        (a_badge(tags=["t" * 61]), "tags.0"),
+        (
+            a_badge(alignments=[{"targetName": " ", "targetUrl": "https://x.org"}]),
+            "alignments.0.targetName",
+        ),
+    ],
+)
+def test_every_badge_text_is_trimmed_then_checked(body: dict, field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        BadgeClassInput.model_validate(body)
+    assert _field_of(caught.value) == field
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"recipient": {"email": "a@example.org", "name": "   "}}, "recipient.name"),
+        (an_assertion(narrative="\u2028"), "narrative"),
+        (an_assertion(evidence=[{"url": "https://x.org", "name": " "}]), "evidence.0.name"),
+    ],
+)
+def test_every_assertion_text_is_trimmed_then_checked(body: dict, field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        AssertionInput.model_validate(body)
+    assert _field_of(caught.value) == field
+    assert RevokeInput.model_validate({"reason": "  in error "}).reason == "in error"
+    with pytest.raises(ValidationError):
+        RevokeInput.model_validate({"reason": " \t "})
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(ODD_SPACES + " \x1c\x85ab"), max_size=70),
+)
+def test_the_document_and_the_server_agree_on_every_tag(tag: str) -> None:
+    """Property: for any mix of (odd) whitespace and letters, the OpenAPI pattern accepts
+    exactly what the server accepts."""
+    try:
+        BadgeClassInput.model_validate(a_badge(tags=[tag]))
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert bool(_name_pattern(60).fullmatch(tag)) == accepted, repr(tag)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (an_assertion(issuedOn=2.225073858507e-311), "issuedOn"),  # not seconds since 1970
+        (an_assertion(expires=4102444800), "expires"),
+        (an_assertion(notify=0), "notify"),  # true or false, as documented
+        (an_assertion(notify="yes"), "notify"),
+    ],
+)
+def test_dates_are_text_and_flags_are_booleans(body: dict, field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        AssertionInput.model_validate(body)
+    assert _field_of(caught.value) == field
+
+
+@pytest.mark.parametrize("changes", [{"showName": 0}, {"supplementVisible": 1}, {"showName": "on"}])
+def test_a_recipients_choices_are_booleans(changes: dict) -> None:
+    from badgehub.routers.recipient import MeChanges
+
+    with pytest.raises(ValidationError):
+        MeChanges.model_validate(changes)
+    assert MeChanges.model_validate({"showName": False, "claim": None}).showName is False

@@ -11,8 +11,10 @@ from pydantic import (
     AfterValidator,
     AnyHttpUrl,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -37,6 +39,13 @@ EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # before Open Badges existed: surel
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)  # far enough, and every form can still write it
 
 
+def _date_time_text(value: Any) -> Any:
+    """Dates come as text only: a number would otherwise be read as seconds since 1970."""
+    if not isinstance(value, str | datetime):
+        raise ValueError("must be a date-time string, e.g. 2026-06-30T12:00:00Z")
+    return value
+
+
 def _require_timezone(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("must include a time zone, e.g. 2026-06-30T12:00:00Z")
@@ -49,12 +58,29 @@ def _require_timezone(value: datetime) -> datetime:
     return value
 
 
+# What is trimmed from names and texts before their length is checked: exactly ECMAScript's `\s`,
+# the class the OpenAPI document's patterns use (JSON Schema regexes are ECMAScript's), so the
+# document and the server agree on every character (Python's own strip() differs on a few).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r \xa0\u1680"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+
+def _trim(value: Any) -> Any:
+    return value.strip(WHITESPACE) if isinstance(value, str) else value
+
+
+# Trimmed, then 1 to N characters (whitespace alone is refused); the trim runs first.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), BeforeValidator(_trim)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=5000), BeforeValidator(_trim)]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=60), BeforeValidator(_trim)]
 Email = Annotated[str, AfterValidator(_check_email)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 HttpUrl = Annotated[AnyHttpUrl, Field()]
-AwareDatetime = Annotated[datetime, AfterValidator(_require_timezone)]
+AwareDatetime = Annotated[
+    datetime, AfterValidator(_require_timezone), BeforeValidator(_date_time_text)
+]
 # LinkedIn's organization ids are numbers; as text, so leading digits survive every form.
 LinkedInOrganizationId = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{1,20}$")
@@ -136,7 +162,7 @@ Locale = Literal["en", "it"]
 
 class AssertionInput(_Input):
     recipient: RecipientInput
-    notify: bool = Field(default=True, description="false: the issuer's portal tells them")
+    notify: StrictBool = Field(default=True, description="false: the issuer's portal tells them")
     locale: Locale | None = Field(default=None, description="the e-mail's language")
     evidence: list[EvidenceInput] = Field(default_factory=list, max_length=20)
     narrative: Text | None = None

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StrictBool
 
 from ..domain import tokens
 from ..domain.errors import DomainError, Forbidden, InvalidInput, Unauthenticated
@@ -415,9 +415,9 @@ class MeChanges(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     visibility: Visibility | None = None
-    showName: bool | None = None  # noqa: N815 - the wire name
+    showName: StrictBool | None = None  # noqa: N815 - the wire name; true/false, never 0/1
     claim: ClaimState | None = None
-    supplementVisible: bool | None = None  # noqa: N815 - the wire name
+    supplementVisible: StrictBool | None = None  # noqa: N815 - the wire name
 
 
 def _me_view(held: Held) -> dict[str, Any]:
@@ -452,7 +452,7 @@ def _me_view(held: Held) -> dict[str, Any]:
         "links": {
             "verify": item.card.verify_url,
             "baked": item.download_png_url,
-            "baked_credential": item.download_ob3_url,
+            "bakedCredential": item.download_ob3_url,
             "share": urls.share(held.assertion.id),
         },
         "analytics": analytics.summary(held.assertion.id, ports=wiring.ports()).to_json(),

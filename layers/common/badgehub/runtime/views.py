@@ -26,9 +26,9 @@ def issuer_view(issuer: Issuer, urls: PublicUrls) -> dict[str, Any]:
         "links": {
             "profile": urls.issuer(issuer.id),
             "image": urls.asset(issuer.image.key) if issuer.image else None,
-            "did_document": urls.did_document(issuer.id),
-            "revocation_list": urls.revocation_list(issuer.id),
-            "status_list": urls.status_list(issuer.id, issuer.status_list),
+            "didDocument": urls.did_document(issuer.id),
+            "revocationList": urls.revocation_list(issuer.id),
+            "statusList": urls.status_list(issuer.id, issuer.status_list),
         },
     }
 
@@ -141,13 +141,13 @@ def assertion_view(
             "badge": urls.badge(badge.id),
             "issuer": urls.issuer(assertion.issuer_id),
             "image": urls.asset(badge.image.key),
-            "ob2_signed": urls.ob2_signed(assertion.id),
+            "ob2Signed": urls.ob2_signed(assertion.id),
             "credential": urls.credential(assertion.id),
-            "credential_jwt": urls.credential_jwt(assertion.id),
+            "credentialJwt": urls.credential_jwt(assertion.id),
             # The badge's own id: browsers get the verification page there, software JSON-LD.
             "verify": urls.assertion(assertion.id),
             "baked": urls.baked(assertion.id),
-            "baked_credential": urls.baked_credential(assertion.id),
+            "bakedCredential": urls.baked_credential(assertion.id),
             # The owner's share page: it answers 404 until they accept and while it is private.
             "share": urls.share(assertion.id),
         },

@@ -191,11 +191,21 @@ class Summary:
         return sum(self.totals.values())
 
     def to_json(self) -> dict[str, object]:
+        """camelCase counter names, as every other field on the wire."""
         return {
-            "days": [{"day": d.day, **d.counts} for d in self.days],
-            "totals": self.totals,
+            "days": [{"day": d.day, **_wire(d.counts)} for d in self.days],
+            "totals": _wire(self.totals),
             "periodDays": DAYS_SHOWN,
         }
+
+
+def _wire(counts: dict[str, int]) -> dict[str, int]:
+    return {_camel(surface): number for surface, number in counts.items()}
+
+
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(part.capitalize() for part in rest)
 
 
 def summary(assertion_id: str, *, ports: AnalyticsPorts) -> Summary:

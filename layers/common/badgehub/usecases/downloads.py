@@ -43,6 +43,8 @@ def baked_badge(
     PNG badges also come as SVG (the PNG wrapped in an SVG), SVG badges only as SVG: turning
     SVG into pixels would need a renderer we do not want on a public endpoint.
     """
+    if requested_format not in ("png", "svg", None):  # a bad parameter is a 400 for any badge
+        raise InvalidInput("format must be png (for PNG badges) or svg", field="format")
     assertion = ports.assertions.get_assertion(assertion_id)
     if assertion is None:
         raise NotFound("no assertion with this id", field="assertionId")
