@@ -44,13 +44,17 @@ def run_batch(platform: dict[str, Any], rows: int) -> dict[str, Any]:
     reply.raise_for_status()
     accepted = time.perf_counter() - started
     batch = reply.json()
-    last = -1
+    last, status = -1, batch["status"]
     while batch["status"] not in ("done", "failed"):
         time.sleep(0.5)
         batch = requests.get(batch["links"]["self"], headers=headers, timeout=30).json()
         settled = batch["issued"] + batch["skipped"] + batch["failed"]
-        if settled // 1000 != last // 1000:
-            print(f"  {settled}/{batch['total']} after {time.perf_counter() - started:.1f} s")
+        moment = f"after {time.perf_counter() - started:.1f} s"
+        if batch["status"] != status:
+            print(f"  {batch['status']} {moment}")
+            status = batch["status"]
+        if settled // 1000 != last // 1000 or (settled and last <= 0):
+            print(f"  {settled}/{batch['total']} {moment}")
         last = settled
     elapsed = time.perf_counter() - started
     return {"batch": batch, "accepted_s": accepted, "elapsed_s": elapsed}
@@ -106,7 +110,9 @@ def run_single(platform: dict[str, Any], rows: int, clients: int = 2) -> float:
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     single = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-    with running_platform(timeout=120) as platform:
+    workers = sys.argv[3] if len(sys.argv) > 3 else None
+    args = ["--workers", workers] if workers else []
+    with running_platform(timeout=120, args=args) as platform:
         os.environ["REQUESTS_CA_BUNDLE"] = platform["ca_file"]
         result = run_batch(platform, rows)
         batch = result["batch"]

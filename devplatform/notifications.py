@@ -18,12 +18,12 @@ from collections.abc import Callable
 from typing import Any
 
 from .pool import InvocationError
+from .queues import idle_waits
 from .template import BucketEvent
 
 log = logging.getLogger("devplatform.notifications")
 TRIES = 3  # Lambda's asynchronous invocation: the first and two retries
 RETRY_AFTER_S = 2  # the queue's visibility timeout: how soon a failed notice comes back
-IDLE_POLL_S = 0.2
 
 
 def connect(
@@ -85,14 +85,17 @@ class BucketNotices:
             self._thread = None
 
     def _run(self) -> None:
+        waits = idle_waits()
         while not self._stopped.is_set():
             try:
                 delivered = self.deliver_once()
             except Exception:
                 log.exception("notices of %s failed", self.event.bucket)
                 delivered = 0
-            if not delivered:
-                self._stopped.wait(IDLE_POLL_S)
+            if delivered:
+                waits = idle_waits()
+            else:
+                self._stopped.wait(next(waits))
 
     def deliver_once(self) -> int:
         """Delivers the notices waiting (each its own invocation); how many there were."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .pool import InvocationError
@@ -23,7 +23,19 @@ from .template import QueueEvent
 
 log = logging.getLogger("devplatform.queues")
 SQS_MAX_RECEIVE = 10
+# An empty queue is asked again after 0.2 s, then less and less often, up to once a second:
+# every poll is a call into the emulator, and idle pollers of every queue otherwise cost a
+# tenth of a core between them. A message that arrives waits at most IDLE_POLL_MAX_S.
 IDLE_POLL_S = 0.2
+IDLE_POLL_MAX_S = 1.0
+
+
+def idle_waits() -> Iterator[float]:
+    """How long to wait after each empty poll in a row."""
+    wait = IDLE_POLL_S
+    while True:
+        yield wait
+        wait = min(wait * 2, IDLE_POLL_MAX_S)
 
 
 def lambda_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
@@ -106,14 +118,17 @@ class QueueDelivery:
         self._threads.clear()
 
     def _run(self) -> None:
+        waits = idle_waits()
         while not self._stopped.is_set():
             try:
                 delivered = self.deliver_once()
             except Exception:
                 log.exception("delivery from %s failed", self.event.queue)
                 delivered = 0
-            if not delivered:
-                self._stopped.wait(IDLE_POLL_S)
+            if delivered:
+                waits = idle_waits()
+            else:
+                self._stopped.wait(next(waits))
 
     def receive_batch(self) -> list[dict[str, Any]]:
         batch: list[dict[str, Any]] = []

@@ -82,7 +82,7 @@ def test_every_valid_row_is_issued_once_with_its_mail_and_the_batch_settles(
     queued = batches.get_batch(principal, batch_id, ports=ports)
     assert queued.batch.status is BatchStatus.ISSUING
     assert (queued.batch.total, queued.counts.failed) == (25, 2)
-    assert work(ports) == 1  # 23 rows, 25 a message
+    assert work(ports) == 1  # 23 rows, 50 a message
     done = batches.get_batch(principal, batch_id, ports=ports)
     assert done.batch.status is BatchStatus.DONE
     assert (done.counts.issued, done.counts.skipped, done.counts.failed) == (23, 0, 2)
@@ -359,7 +359,7 @@ def test_rows_issued_before_the_total_is_known_never_complete_the_batch_early(
 ) -> None:
     principal, badge_id = a_tenant(ports)
     view = batches.create_batch(
-        principal, badge_id, graduates(*range(1, 31)), "text/csv", dry_run=False, ports=ports
+        principal, badge_id, graduates(*range(1, 61)), "text/csv", dry_run=False, ports=ports
     )
     validating = ports.batches.get_batch(view.batch.id)
     run_starts(ports)
@@ -380,4 +380,4 @@ def test_rows_issued_before_the_total_is_known_never_complete_the_batch_early(
     for message in rest:
         batches.handle_message(message, URLS, ports=ports)
     done = batches.get_batch(principal, view.batch.id, ports=ports)
-    assert (done.batch.status, done.counts.issued) == (BatchStatus.DONE, 30)
+    assert (done.batch.status, done.counts.issued) == (BatchStatus.DONE, 60)

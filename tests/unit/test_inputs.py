@@ -72,7 +72,6 @@ def _name_pattern(limit: int) -> re.Pattern[str]:
         ("  Ada Lovelace \n", "Ada Lovelace"),
         (" " * 50 + "x" * 200 + "\t" * 50, "x" * 200),
         (ODD_SPACES + "Ada" + ODD_SPACES, "Ada"),
-        ("\x1cAda", "\x1cAda"),  # not whitespace in the document's (ECMAScript's) sense: kept
     ],
 )
 def test_names_are_trimmed_before_their_length_is_checked(name: str, stored: str) -> None:
@@ -125,19 +124,53 @@ def test_every_assertion_text_is_trimmed_then_checked(body: dict, field: str) ->
         RevokeInput.model_validate({"reason": " \t "})
 
 
-@settings(max_examples=100, deadline=None)
-@given(
-    st.text(alphabet=st.sampled_from(ODD_SPACES + " \x1c\x85ab"), max_size=70),
+@pytest.mark.parametrize(
+    "name", ["\x1cAda", "Ada\x00", "A\x7fda", "Ada\x85Lovelace", "Ada\tLovelace", "Ada\nLovelace"]
 )
+def test_a_name_is_one_line_with_no_control_characters(name: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        IssuerInput.model_validate(an_issuer(name=name))
+    assert _field_of(caught.value) == "name"
+    assert "control characters" in str(caught.value)
+    assert not _name_pattern(200).fullmatch(name)
+
+
+def test_a_text_keeps_its_line_breaks_and_tabs_and_refuses_other_controls() -> None:
+    kept = "First line\r\n\tsecond line\n\nthird"
+    assert IssuerInput.model_validate(an_issuer(description=kept)).description == kept
+    assert _name_pattern(5000).fullmatch(kept)
+    for bad in ("bell\x07", "escape \x1b[31m red", "\x9b C1 CSI"):
+        with pytest.raises(ValidationError) as caught:
+            IssuerInput.model_validate(an_issuer(description=bad))
+        assert _field_of(caught.value) == "description"
+        assert not _name_pattern(5000).fullmatch(bad)
+
+
+CHARACTERS = ODD_SPACES + " \x00\x07\x1c\x7f\x85\x9fab"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(CHARACTERS), max_size=70))
 def test_the_document_and_the_server_agree_on_every_tag(tag: str) -> None:
-    """Property: for any mix of (odd) whitespace and letters, the OpenAPI pattern accepts
-    exactly what the server accepts."""
+    """Property: for any mix of (odd) whitespace, control characters and letters, the OpenAPI
+    pattern accepts exactly what the server accepts."""
     try:
         BadgeClassInput.model_validate(a_badge(tags=[tag]))
         accepted = True
     except ValidationError:
         accepted = False
     assert bool(_name_pattern(60).fullmatch(tag)) == accepted, repr(tag)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(CHARACTERS), max_size=70))
+def test_the_document_and_the_server_agree_on_every_text(text: str) -> None:
+    try:
+        IssuerInput.model_validate(an_issuer(description=text))
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert bool(_name_pattern(5000).fullmatch(text)) == accepted, repr(text)
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,10 @@ from tests.unit.test_verification_endorsements import endorsed_badge, endorsemen
 URLS = PublicUrls(base="https://badges.example", assets="https://assets.example")
 FOREIGN = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "foreign-badges"
 HOSTILE = 'Ada "the first"\n\t\\ \u0000\u0007\u001f\u007f \u00e9 \U0001d518 \u202e <b>&amp;</b>'
+# What the platform's own inputs may hold: no control characters in a name, a text's line
+# breaks and tabs (documents from elsewhere, below, carry HOSTILE itself).
+HOSTILE_NAME = 'Ada "the first" \\ \u00e9 \U0001d518 \u202e <b>&amp;</b>'
+HOSTILE_TEXT = HOSTILE_NAME + "\n\tsecond line"
 
 
 def _plain_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -69,7 +73,7 @@ def platform_shapes() -> dict[str, dict[str, Any]]:
     admin = Principal(is_admin=True)
     plain_issuer = issuers.create_issuer(admin, IssuerInput(**an_issuer()), URLS, ports=ports)
     hostile_issuer = issuers.create_issuer(
-        admin, IssuerInput(**an_issuer(name=HOSTILE, description=HOSTILE)), URLS, ports=ports
+        admin, IssuerInput(**an_issuer(name=HOSTILE_NAME, description=HOSTILE_TEXT)), URLS, ports=ports
     )
     shapes: dict[str, dict[str, Any]] = {}
     for issuer in (plain_issuer, hostile_issuer):
@@ -78,7 +82,7 @@ def platform_shapes() -> dict[str, dict[str, Any]]:
         bare = badges.create_badge(
             principal,
             issuer.id,
-            BadgeClassInput(**a_badge(alignments=[], tags=[], name=HOSTILE)),
+            BadgeClassInput(**a_badge(alignments=[], tags=[], name=HOSTILE_NAME)),
             ports=ports,
         )
         cases = {
@@ -86,10 +90,10 @@ def platform_shapes() -> dict[str, dict[str, Any]]:
                 rich,
                 AssertionInput(
                     **an_assertion(
-                        narrative=HOSTILE,
+                        narrative=HOSTILE_TEXT,
                         evidence=[
                             {"url": "https://uni.example/t/1", "narrative": "The thesis"},
-                            {"url": "https://uni.example/t/2", "name": HOSTILE},
+                            {"url": "https://uni.example/t/2", "name": HOSTILE_NAME},
                         ],
                         expires="2030-01-01T00:00:00Z",
                     )

@@ -72,10 +72,44 @@ def _trim(value: Any) -> Any:
     return value.strip(WHITESPACE) if isinstance(value, str) else value
 
 
+# Control characters have no place in what people read: a name is one line (no control at
+# all), a text keeps its line breaks and tabs (\t \n \v \f \r) and nothing else. The
+# document's patterns exclude the same: C0, DEL and C1.
+_LINE_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+_TEXT_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def _no_line_controls(value: str) -> str:
+    if _LINE_CONTROLS.search(value):
+        raise ValueError("must be one line with no control characters")
+    return value
+
+
+def _no_text_controls(value: str) -> str:
+    if _TEXT_CONTROLS.search(value):
+        raise ValueError("must not contain control characters (line breaks and tabs are fine)")
+    return value
+
+
 # Trimmed, then 1 to N characters (whitespace alone is refused); the trim runs first.
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200), BeforeValidator(_trim)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=5000), BeforeValidator(_trim)]
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=60), BeforeValidator(_trim)]
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    BeforeValidator(_trim),
+    AfterValidator(_no_line_controls),
+]
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=5000),
+    BeforeValidator(_trim),
+    AfterValidator(_no_text_controls),
+]
+Tag = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=60),
+    BeforeValidator(_trim),
+    AfterValidator(_no_line_controls),
+]
 Email = Annotated[str, AfterValidator(_check_email)]
 HttpUrl = Annotated[AnyHttpUrl, Field()]
 AwareDatetime = Annotated[

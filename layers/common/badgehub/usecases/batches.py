@@ -8,12 +8,14 @@ written together, conditionally).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from ..domain.batches import (
@@ -48,7 +50,7 @@ from .auth import Principal, require_issuer
 from .badges import get_owned_badge
 from .status import allocate_block
 
-ROWS_PER_MESSAGE = 25  # a message's rows share one status-list block and one settle write
+ROWS_PER_MESSAGE = 50  # a message's rows share one status-list block and one settle write
 MAX_MESSAGE_BYTES = 200 * 1024  # SQS takes 256 KiB; the rest is the envelope's margin
 MESSAGES_PER_SEND = 10  # SQS SendMessageBatch's limit
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # checked and queued by one worker invocation
@@ -226,29 +228,43 @@ def _fail(batch: Batch, message: str, ports: BatchPorts) -> Batch:
 
 
 def intake(batch_id: str, *, ports: UploadPorts) -> None:
-    """The worker's first step: every row checked, rejected rows stored, valid rows queued
-    (25 a message), then the batch counts its total and issues. A redelivered intake after a
-    crash queues the rows again: harmless, each row is issued and counted once."""
+    """The worker's first step: every row checked, valid rows queued as they are read (50 a
+    message, so workers issue the first rows while the last are still being checked), rejected
+    rows stored, then the batch counts its total and issues. A file refused whole is refused
+    before its first row, so before anything is queued. A redelivered intake after a crash
+    queues the rows again: harmless, each row is issued and counted once."""
     batch = ports.batches.get_batch(batch_id)
     if batch is None or batch.status is not BatchStatus.VALIDATING:
         return
     data = ports.uploads.read(upload_key(batch.id), MAX_UPLOAD_BYTES)
+    errors: list[RowError] = []
+    valid = 0
+
+    def valid_rows() -> Iterator[Row]:
+        nonlocal valid
+        for checked in checked_rows(data, batch.media_type, ports.clock.now()):
+            if isinstance(checked, RowError):
+                errors.append(checked)
+            else:
+                valid += 1
+                yield checked
+
     try:
-        rows, errors = check_file(data, batch.media_type, ports)
+        if batch.dry_run:
+            collections.deque(valid_rows(), maxlen=0)
+        else:
+            _queue(batch, valid_rows(), ports)
+        if not valid and not errors:
+            raise InvalidInput("the file holds no rows", field="body")
     except DomainError as exc:  # the file as a whole is unreadable: say so on the batch
         _fail(batch, exc.message, ports)
         ports.uploads.delete(upload_key(batch.id))
         return
     ports.batches.add_errors(batch.id, errors)
-    if not batch.dry_run:
-        key = ports.secret_for("batch-rows")
-        messages = list(_messages(batch, rows, key))
-        for start in range(0, len(messages), MESSAGES_PER_SEND):
-            ports.row_queue.send(messages[start : start + MESSAGES_PER_SEND])
     now = ports.clock.now()
     counted = batch.model_copy(
         update={
-            "total": len(rows) + len(errors),
+            "total": valid + len(errors),
             "status": BatchStatus.DONE if batch.dry_run else BatchStatus.ISSUING,
             "updated_at": now,
             "completed_at": now if batch.dry_run else None,
@@ -257,6 +273,19 @@ def intake(batch_id: str, *, ports: UploadPorts) -> None:
     ports.batches.save_batch(counted, BatchStatus.VALIDATING)
     ports.uploads.delete(upload_key(batch.id))
     _maybe_complete(counted, ports)  # rows settled before the total was known, or none at all
+
+
+def _queue(batch: Batch, rows: Iterable[Row], ports: UploadPorts) -> None:
+    """The rows' messages, sent as soon as a SendMessageBatch's worth is ready."""
+    key = ports.secret_for("batch-rows")
+    ready: list[str] = []
+    for message in _messages(batch, rows, key):
+        ready.append(message)
+        if len(ready) == MESSAGES_PER_SEND:
+            ports.row_queue.send(ready)
+            ready = []
+    if ready:
+        ports.row_queue.send(ready)
 
 
 def get_batch(principal: Principal, batch_id: str, *, ports: BatchPorts) -> BatchView:
@@ -277,7 +306,15 @@ def check_file(data: bytes, kind: str, ports: BatchPorts) -> tuple[list[Row], li
     """Every row checked as a single issue checks it: valid rows and rejected ones."""
     rows: list[Row] = []
     errors: list[RowError] = []
-    now = ports.clock.now()
+    for checked in checked_rows(data, kind, ports.clock.now()):
+        (errors if isinstance(checked, RowError) else rows).append(checked)  # type: ignore[arg-type]
+    if not rows and not errors:
+        raise InvalidInput("the file holds no rows", field="body")
+    return rows, errors
+
+
+def checked_rows(data: bytes, kind: str, now: datetime) -> Iterator[Row | RowError]:
+    """Each row, checked, in file order; raises before the first when the file is refused whole."""
     for number, fields in read_rows(data, kind or CSV):
         checked = fields if isinstance(fields, RowError) else check_row(number, fields)
         if isinstance(checked, Row):
@@ -286,13 +323,10 @@ def check_file(data: bytes, kind: str, ports: BatchPorts) -> tuple[list[Row], li
             except InvalidInput as exc:
                 field = _INPUT_COLUMNS.get(exc.field or "", "row")
                 checked = RowError(number, field, exc.message)
-        (errors if isinstance(checked, RowError) else rows).append(checked)  # type: ignore[arg-type]
-    if not rows and not errors:
-        raise InvalidInput("the file holds no rows", field="body")
-    return rows, errors
+        yield checked
 
 
-def _messages(batch: Batch, rows: Sequence[Row], key: bytes) -> Iterator[str]:
+def _messages(batch: Batch, rows: Iterable[Row], key: bytes) -> Iterator[str]:
     chunk: list[dict[str, Any]] = []
     size = 0
     for row in rows:
