@@ -104,6 +104,7 @@ build: $(VENV)/.installed $(SAM_VENV)/.installed
 bench: $(VENV)/.installed $(OB2_VENV)/.installed $(VC_VERIFIER)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.batch_bench
+	$(BIN)/python -m bench.batch_bench 10000 0 --sync normal
 
 load: $(VENV)/.installed
 	$(BIN)/python -m bench.load

@@ -49,6 +49,16 @@ def main() -> int:
         "--fresh", action="store_true", help="start from empty: delete what --data-dir holds"
     )
     parser.add_argument(
+        "--sync",
+        choices=["full", "normal"],
+        default="full",
+        help=(
+            "full (default): every answered write is on disk, through a power cut too; normal:"
+            " faster, every write survives any crash of the platform, but an OS crash or power"
+            " cut may lose the last seconds"
+        ),
+    )
+    parser.add_argument(
         "--in-memory",
         action="store_true",
         help="keep nothing: moto's in-memory services instead of the data directory",
@@ -67,6 +77,7 @@ def main() -> int:
         template_path=args.template.resolve(),
         pool=PoolConfig(workers=workers, max_workers=max(args.max_workers or 2 * workers, workers)),
         data_dir=None if args.in_memory else args.data_dir.resolve(),
+        synchronous=args.sync.upper(),
     )
     if args.fresh and platform.data_dir is not None:
         from . import local

@@ -73,6 +73,9 @@ class LocalPlatform:
     # Where the data lives: the local adapters on this directory (kept across restarts), or
     # None for moto's in-memory services (gone when the platform stops).
     data_dir: Path | None = None
+    # The local table's durability mode: "FULL" (survives a power cut) or "NORMAL" (faster;
+    # survives any crash of the platform, may forget the last commits after an OS crash).
+    synchronous: str = "FULL"
     ca_file: str = ""
     base_url: str = ""
     aws_endpoint: str = ""
@@ -106,7 +109,7 @@ class LocalPlatform:
 
             local.claim(self.data_dir)
             store = local.blob_store(self.data_dir)
-            self.worker_init = functools.partial(local.install, self.data_dir)
+            self.worker_init = functools.partial(local.install, self.data_dir, self.synchronous)
             self.assets = FileAssetSource(store.path_of, store.content_type_of)
             mailbox = local.mailbox(self.data_dir)
             private = local.private_store(self.data_dir)

@@ -39,15 +39,18 @@ def local_ports(
     data_dir: Path,
     row_queue: Callable[[], RowQueue] | None = None,
     uploads: Callable[[], UploadStore] | None = None,
+    *,
+    synchronous: str = "FULL",
 ) -> wiring.Ports:
     """SQLite table, file blobs, local keys, the platform secret and the mailbox, all under
-    `data_dir`; the row queue and uploads are moto's (SQS, S3) unless given (a benchmark's)."""
+    `data_dir`; the row queue and uploads are moto's (SQS, S3) unless given (a benchmark's).
+    `synchronous`: the table's durability mode (`SqliteTable`)."""
     root = claim(data_dir)
 
     def table() -> Table:
         from .sqlite_table import SqliteTable
 
-        return SqliteTable(root / TABLE_FILE)
+        return SqliteTable(root / TABLE_FILE, synchronous=synchronous)
 
     def key_service() -> KeyService:
         from .key_store import LocalKeyService  # only functions that sign load cryptography
@@ -66,10 +69,10 @@ def local_ports(
     )
 
 
-def install(data_dir: Path) -> None:
+def install(data_dir: Path, synchronous: str = "FULL") -> None:
     """Makes this process's handlers use the local adapters on `data_dir`."""
     claim(data_dir)
-    wiring.install(lambda: local_ports(data_dir))
+    wiring.install(lambda: local_ports(data_dir, synchronous=synchronous))
 
 
 def blob_store(data_dir: Path) -> FileBlobStore:

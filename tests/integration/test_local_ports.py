@@ -60,3 +60,28 @@ def test_reset_empties_the_data_directory_and_nothing_outside(tmp_path: Path) ->
     assert sorted(p.name for p in data.iterdir()) == [ports.MARKER]
     assert (outside / "keep.txt").read_text() == "keep"
     local.reset(tmp_path / "never-made")  # nothing to empty is fine
+
+
+@pytest.mark.parametrize(("mode", "pragma"), [("FULL", 2), ("NORMAL", 1)])
+def test_the_table_durability_mode_reaches_the_handlers_table(
+    tmp_path: Path, mode: str, pragma: int
+) -> None:
+    """`--sync` reaches each worker through `install`: the table its handlers write to."""
+    from badgehub.runtime import wiring
+    from devplatform.local.sqlite_table import SqliteTable
+
+    data = ports.claim(tmp_path / "data")
+    local.install(data, mode)
+    try:
+        table = wiring.ports()._table()  # the table the handlers' stores are built on
+        assert isinstance(table, SqliteTable)
+        assert table._connection().execute("PRAGMA synchronous").fetchone()[0] == pragma
+    finally:
+        wiring.reset()
+
+
+def test_an_unknown_durability_mode_is_refused(tmp_path: Path) -> None:
+    from devplatform.local.sqlite_table import SqliteTable
+
+    with pytest.raises(ValueError, match="FULL, NORMAL"):
+        SqliteTable(tmp_path / "t.sqlite3", synchronous="OFF; DROP TABLE items")
