@@ -73,7 +73,10 @@ def platform_shapes() -> dict[str, dict[str, Any]]:
     admin = Principal(is_admin=True)
     plain_issuer = issuers.create_issuer(admin, IssuerInput(**an_issuer()), URLS, ports=ports)
     hostile_issuer = issuers.create_issuer(
-        admin, IssuerInput(**an_issuer(name=HOSTILE_NAME, description=HOSTILE_TEXT)), URLS, ports=ports
+        admin,
+        IssuerInput(**an_issuer(name=HOSTILE_NAME, description=HOSTILE_TEXT)),
+        URLS,
+        ports=ports,
     )
     shapes: dict[str, dict[str, Any]] = {}
     for issuer in (plain_issuer, hostile_issuer):
