@@ -16,6 +16,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,14 +61,15 @@ def interrupted_while_watching(platform: dict[str, Any], command: list[str], sta
     The batch goes on while the signal travels: on a busy machine a small one can be done
     first, and the CLI then rightly exits 0. That run says nothing about Ctrl-C, so the caller
     is asked for a bigger file; a run that exits any other way fails the test."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "badgehub_cli", *command, "--no-notify"],
-        cwd=ROOT,
-        env=_env(platform),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with _sigint_not_ignored():
+        process = subprocess.Popen(
+            [sys.executable, "-m", "badgehub_cli", *command, "--no-notify"],
+            cwd=ROOT,
+            env=_env(platform),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     deadline = time.monotonic() + 60
     while not state.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -78,6 +81,20 @@ def interrupted_while_watching(platform: dict[str, Any], command: list[str], sta
         raise BatchBeatTheSignal(out + err)
     assert process.returncode == 130, out + err
     return err
+
+
+@contextmanager
+def _sigint_not_ignored() -> Iterator[None]:
+    """Children started here get Ctrl-C as a terminal's shell gives it to them. A test run
+    started in the background (`make test &`, some CI runners) ignores SIGINT; children
+    inherit an ignored signal, and Python then installs no KeyboardInterrupt handler, so the
+    CLI would rightly carry on. A handler of ours is not inherited: the child starts with
+    the default and Python's own handler."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 class BatchBeatTheSignal(Exception):

@@ -76,8 +76,9 @@ def test_the_table_durability_mode_reaches_the_handlers_table(
         table = wiring.ports()._table()  # the table the handlers' stores are built on
         assert isinstance(table, SqliteTable)
         assert table._connection().execute("PRAGMA synchronous").fetchone()[0] == pragma
-    finally:
+    finally:  # later tests get the AWS bundle back, as test_local_adapters leaves it
         wiring.reset()
+        wiring.install(wiring.aws_ports)
 
 
 def test_an_unknown_durability_mode_is_refused(tmp_path: Path) -> None:
