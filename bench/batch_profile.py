@@ -19,51 +19,18 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from badgehub.domain.errors import NotFound, PayloadTooLarge
 from badgehub.runtime import wiring
 from bench.batch_bench import graduation_csv
 from bench.local_store_bench import ENVIRONMENT, HOST, Client, setup
 from devplatform import local
 from devplatform.gateway import Gateway, HttpRequest
 from devplatform.lambda_runtime import LambdaContext
+from tests.support.fakes import MemoryRowQueue, MemoryUploads
 
 WORKER = "IssueWorkerFunction"
-
-
-class Queue:
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def send(self, messages: Sequence[str]) -> None:
-        self.messages += messages
-
-
-class Uploads:
-    def __init__(self) -> None:
-        self.objects: dict[str, bytes] = {}
-
-    def upload_url(self, key: str, content_type: str, expires_in: int) -> str:
-        return f"https://uploads.bench/{key}"
-
-    def put(self, key: str, data: bytes, content_type: str) -> None:
-        self.objects[key] = data
-
-    def size(self, key: str) -> int:
-        return len(self.read(key, sys.maxsize))
-
-    def read(self, key: str, max_bytes: int) -> bytes:
-        if key not in self.objects:
-            raise NotFound("nothing was uploaded", field="upload")
-        if len(self.objects[key]) > max_bytes:
-            raise PayloadTooLarge("too large", field="body")
-        return self.objects[key]
-
-    def delete(self, key: str) -> None:
-        self.objects.pop(key, None)
 
 
 def sqs_event(body: str) -> dict[str, Any]:
@@ -87,7 +54,7 @@ def sqs_event(body: str) -> dict[str, Any]:
 def run(data_dir: Path, rows: int, profile: bool) -> None:
     os.environ.update(ENVIRONMENT)
     wiring.reset()
-    queue, uploads = Queue(), Uploads()
+    queue, uploads = MemoryRowQueue(), MemoryUploads()
     local.claim(data_dir)
     wiring.install(lambda: local.ports.local_ports(data_dir, lambda: queue, lambda: uploads))
     gateway = Gateway()

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .pool import InvocationError
-from .queues import idle_waits
+from .queues import poll_until
 from .template import BucketEvent
 
 log = logging.getLogger("devplatform.notifications")
@@ -85,17 +85,7 @@ class BucketNotices:
             self._thread = None
 
     def _run(self) -> None:
-        waits = idle_waits()
-        while not self._stopped.is_set():
-            try:
-                delivered = self.deliver_once()
-            except Exception:
-                log.exception("notices of %s failed", self.event.bucket)
-                delivered = 0
-            if delivered:
-                waits = idle_waits()
-            else:
-                self._stopped.wait(next(waits))
+        poll_until(self._stopped, self.deliver_once, f"the notices of {self.event.bucket}")
 
     def deliver_once(self) -> int:
         """Delivers the notices waiting (each its own invocation); how many there were."""

@@ -38,6 +38,22 @@ def idle_waits() -> Iterator[float]:
         wait = min(wait * 2, IDLE_POLL_MAX_S)
 
 
+def poll_until(stopped: threading.Event, deliver_once: Callable[[], int], what: str) -> None:
+    """Calls `deliver_once` until `stopped`, waiting longer after each empty poll in a row; a
+    failure is logged (naming `what`) and counts as an empty poll."""
+    waits = idle_waits()
+    while not stopped.is_set():
+        try:
+            delivered = deliver_once()
+        except Exception:
+            log.exception("delivery from %s failed", what)
+            delivered = 0
+        if delivered:
+            waits = idle_waits()
+        else:
+            stopped.wait(next(waits))
+
+
 def lambda_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
     """One SQS message as Lambda's SQS event record spells it."""
     attributes = {
@@ -118,17 +134,7 @@ class QueueDelivery:
         self._threads.clear()
 
     def _run(self) -> None:
-        waits = idle_waits()
-        while not self._stopped.is_set():
-            try:
-                delivered = self.deliver_once()
-            except Exception:
-                log.exception("delivery from %s failed", self.event.queue)
-                delivered = 0
-            if delivered:
-                waits = idle_waits()
-            else:
-                self._stopped.wait(next(waits))
+        poll_until(self._stopped, self.deliver_once, self.event.queue)
 
     def receive_batch(self) -> list[dict[str, Any]]:
         batch: list[dict[str, Any]] = []
