@@ -94,6 +94,31 @@ def test_a_transaction_refuses_what_dynamodb_refuses(table: Table) -> None:
     assert table.get("A", "S") is None
 
 
+def test_transactions_each_stand_or_fall_alone_in_order(table: Table) -> None:
+    table.put(an_item("A", "S", v=1))
+    answers = table.transact_each(
+        [
+            [Put(an_item("B", "S"), Absent()), Add("N", "S", (("n", 1),))],
+            [Put(an_item("C", "S"), Absent()), Put(an_item("A", "S", v=2), Absent())],
+            [Put(an_item("D", "S"), Absent()), Add("N", "S", (("n", 1),))],
+            [Put(an_item("D", "S", v=9), Absent())],  # sees the one before it
+        ]
+    )
+    assert [None if a is None else a.failed for a in answers] == [None, (1,), None, (0,)]
+    assert table.get("B", "S") == an_item("B", "S")
+    assert table.get("C", "S") is None  # its transaction fell as a whole
+    assert table.get("A", "S") == an_item("A", "S", v=1)
+    assert table.get("D", "S") == an_item("D", "S")
+    assert table.get("N", "S") == an_item("N", "S", n=2)
+    assert table.transact_each([]) == []
+
+
+def test_transactions_together_refuse_what_one_transaction_refuses(table: Table) -> None:
+    with pytest.raises(ValueError, match="once"):
+        table.transact_each([[Put(an_item("A", "S"))], [Put(an_item("B", "S"))] * 2])
+    assert table.get("A", "S") is None  # checked before anything is written
+
+
 def test_query_reads_one_partition_by_prefix_in_sort_key_order(table: Table) -> None:
     for sk in ["KEY#2", "KEY#1", "STATUS#1", "KEY#10"]:
         table.put(an_item("ISSUER#1", sk))

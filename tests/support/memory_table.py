@@ -23,6 +23,7 @@ from badgehub.adapters.tables.core import (
     holds,
     index_keys,
     key_of,
+    one_by_one,
     page_key,
 )
 
@@ -73,6 +74,11 @@ class MemoryTable:
                     self.items[key_of(write)] = added(self.items.get(key_of(write)), write)
                 else:
                     assert isinstance(write, Check)
+
+    def transact_each(
+        self, transactions: Sequence[Sequence[Write]]
+    ) -> list[ConditionFailed | None]:
+        return one_by_one(self.transact, transactions)
 
     def query(
         self,

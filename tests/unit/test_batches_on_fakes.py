@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from badgehub.domain.errors import InvalidInput, NotFound, ServiceUnavailable
 from badgehub.domain.events import Consumer, EventType
 from badgehub.domain.models import BadgeClassInput, IssuerInput
 from badgehub.domain.urls import PublicUrls
-from badgehub.usecases import badges, batches, issuers
+from badgehub.usecases import assertions, badges, batches, issuers
 from badgehub.usecases.auth import Principal
 from tests.support.builders import FIXED_NOW, a_badge, an_issuer
 from tests.support.fakes import FakePorts
@@ -164,29 +165,76 @@ def test_a_worker_that_dies_between_issuing_and_counting_is_counted_as_issued_on
     assert len(assertion_items(ports)) == 3
 
 
-def test_a_worker_killed_between_rows_counts_what_it_finished_and_leaves_the_rest(
+def test_a_worker_killed_while_signing_has_stored_nothing_and_the_redelivery_issues_each_once(
     ports: FakePorts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     principal, badge_id = a_tenant(ports)
     batch_id = post(ports, principal, badge_id, graduates(1, 2, 3))
     [message] = ports.memory_queue.drain()
-    create = ports.assertions.create_assertion
+    sign = assertions.sign_new
     calls = {"n": 0}
 
-    def killed_on_the_second(*args: object, **kwargs: object) -> None:
+    def killed_on_the_second(*args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 2:
             raise SystemExit("killed")
-        create(*args, **kwargs)  # type: ignore[arg-type]
+        return sign(*args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(ports.assertions, "create_assertion", killed_on_the_second)
+        patch.setattr(assertions, "sign_new", killed_on_the_second)
         with pytest.raises(SystemExit):
             batches.issue_rows(message, URLS, ports=ports)
-    assert len(assertion_items(ports)) == 1
+    assert assertion_items(ports) == []  # rows are stored together, after all are signed
     batches.issue_rows(message, URLS, ports=ports)
     counts = batches.get_batch(principal, batch_id, ports=ports).counts
     assert (counts.issued, counts.skipped) == (3, 0)
+    assert len(assertion_items(ports)) == 3
+
+
+def test_a_message_s_rows_are_stored_in_one_call_to_the_store(
+    ports: FakePorts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    principal, badge_id = a_tenant(ports)
+    post(ports, principal, badge_id, graduates(1, 2, 3, 4))
+    [message] = ports.memory_queue.drain()
+    calls: list[int] = []
+    create_many = ports.assertions.create_assertions
+
+    def counted(new: Any) -> Any:
+        calls.append(len(new))
+        return create_many(new)
+
+    monkeypatch.setattr(ports.assertions, "create_assertions", counted)
+    monkeypatch.setattr(ports.assertions, "create_assertion", None)  # never one by one
+    batches.issue_rows(message, URLS, ports=ports)
+    assert calls == [4]
+    assert len(assertion_items(ports)) == 4
+
+
+def test_a_key_service_failing_mid_message_keeps_the_rows_signed_before_it(
+    ports: FakePorts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    principal, badge_id = a_tenant(ports)
+    batch_id = post(ports, principal, badge_id, graduates(1, 2, 3))
+    [message] = ports.memory_queue.drain()
+    sign = assertions.sign_new
+    calls = {"n": 0}
+
+    def outage_from_the_third(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        ports.memory_keys.failing = calls["n"] >= 3
+        return sign(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(assertions, "sign_new", outage_from_the_third)
+        with pytest.raises(ServiceUnavailable):
+            batches.issue_rows(message, URLS, ports=ports)
+    assert len(assertion_items(ports)) == 2
+    assert batches.get_batch(principal, batch_id, ports=ports).counts.issued == 2
+    ports.memory_keys.failing = False
+    batches.issue_rows(message, URLS, ports=ports)
+    view = batches.get_batch(principal, batch_id, ports=ports)
+    assert (view.batch.status, view.counts.issued, view.counts.skipped) == (BatchStatus.DONE, 3, 0)
     assert len(assertion_items(ports)) == 3
 
 

@@ -50,6 +50,17 @@ class IdempotencyRecord:
 
 
 @dataclass(frozen=True)
+class NewAssertion:
+    """An assertion to store, with what is written in the same transaction: its idempotency
+    record, its events and the recipient's backpack entry."""
+
+    assertion: Assertion
+    idempotency: tuple[str, IdempotencyRecord] | None = None
+    events: Sequence[Event] = ()
+    entry: RecipientEntry | None = None
+
+
+@dataclass(frozen=True)
 class StatusList:
     """One issuer's Bitstring Status List: which indexes are revoked, and its signed credential."""
 
@@ -122,6 +133,12 @@ class AssertionStore(Protocol):
 
         Raises `IdempotencyKeyTaken` if another request already used the key.
         """
+
+    def create_assertions(self, new: Sequence[NewAssertion]) -> list[IdempotencyKeyTaken | None]:
+        """Each as `create_assertion` would, all in one go where the backend can (a batch
+        message's rows): in order, None for one stored, `IdempotencyKeyTaken` for one whose
+        key another request had won. Any other failure raises; the ones before it may then
+        be stored or not, each whole."""
 
     def get_assertion(self, assertion_id: str) -> Assertion | None: ...
     def get_idempotency(self, scoped_key: str) -> IdempotencyRecord | None: ...

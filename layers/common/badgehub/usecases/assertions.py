@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -33,6 +34,7 @@ from ..ports import (
     IssuerStore,
     KeyService,
     KeyStore,
+    NewAssertion,
     Page,
     RateLimiter,
     RecipientStore,
@@ -153,12 +155,70 @@ def issue(
     its body. `reserved` is a status-list entry claimed beforehand (a block for a batch's rows);
     `issuing`, the badge, issuer and keys read once for them (`prepare_issuing`).
     """
+    signed = sign_new(
+        principal,
+        badge_id,
+        data,
+        idempotency_key,
+        urls,
+        ports=ports,
+        once=once,
+        reserved=reserved,
+        issuing=issuing,
+    )
+    if isinstance(signed, Issued):
+        return signed
+    try:
+        ports.assertions.create_assertion(
+            signed.new.assertion, signed.new.idempotency, signed.new.events, signed.new.entry
+        )
+    except IdempotencyKeyTaken:
+        return _lost_race(signed, ports)
+    except Exception:
+        _give_back(*signed.slot, signed.issuer_id, ports.status_lists)
+        raise
+    return signed.issued()
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A new badge signed in all its forms and not stored yet (`store_all` stores many at
+    once), with what is written beside it and what a lost race needs to answer."""
+
+    new: NewAssertion
+    badge: BadgeClass
+    slot: tuple[int, int]  # its status-list entry, given back if it is never stored
+    mail: Event | None
+    request_hash: str | None  # None for a bulk row: its identity is enough
+
+    @property
+    def issuer_id(self) -> str:
+        return self.new.assertion.issuer_id
+
+    def issued(self) -> Issued:
+        return Issued(self.new.assertion, self.badge, False, self.mail)
+
+
+def sign_new(
+    principal: Principal,
+    badge_id: str,
+    data: AssertionInput,
+    idempotency_key: str | None,
+    urls: PublicUrls,
+    *,
+    ports: AssertionPorts,
+    once: Once | None = None,
+    reserved: tuple[int, int] | None = None,
+    issuing: Issuing | None = None,
+) -> Signed | Issued:
+    """What `issue` does before it stores: the replay of a retried key or row identity
+    (`Issued`), or the new badge signed (`Signed`). Nothing is written but the status-list
+    index, given back if signing fails."""
     issuing = _issuing_for(principal, badge_id, issuing, ports)
     badge, issuer = issuing.badge, issuing.issuer
-    idempotency = None
+    scoped = request_hash = None
     if once is not None:
         scoped = once_key(badge.issuer_id, once.identity)
-        request_hash = once.tag
         found = ports.assertions.get_idempotency(scoped)
         if found is not None:
             replay = ports.assertions.get_assertion(found.assertion_id)
@@ -213,10 +273,12 @@ def issue(
             ports.key_service,
             ports.clock,
         )
-        if once is not None:
-            idempotency = (scoped, IdempotencyRecord(request_hash, assertion.id, permanent=True))
-        elif idempotency_key is not None:
-            idempotency = (scoped, IdempotencyRecord(request_hash, assertion.id))
+        idempotency = None
+        if scoped is not None:
+            record = IdempotencyRecord(
+                once.tag if once else str(request_hash), assertion.id, permanent=once is not None
+            )
+            idempotency = (scoped, record)
         mail = events.mail_badge(issuer.id, assertion.id, now) if data.notify else None
         announced = [events.badge_issued(issuer.id, assertion.id, badge.id, now)]
         announced += [mail] if mail else []
@@ -234,18 +296,33 @@ def issue(
                 state=DeliveryState.PENDING if data.notify else DeliveryState.NOT_SENT
             ),
         )
-        ports.assertions.create_assertion(assertion, idempotency, announced, entry)
-    except IdempotencyKeyTaken:
-        _give_back(number, index, issuer.id, ports.status_lists)
-        # A concurrent retry won the race: answer with its assertion.
-        replay = _replay(scoped, None if once else request_hash, ports.assertions)
-        if replay is None:
-            raise
-        return Issued(replay, badge, True)
     except Exception:
         _give_back(number, index, issuer.id, ports.status_lists)
         raise
-    return Issued(assertion, badge, False, mail)
+    new = NewAssertion(assertion, idempotency, announced, entry)
+    return Signed(new, badge, (number, index), mail, request_hash)
+
+
+def store_all(signed: Sequence[Signed], *, ports: AssertionPorts) -> list[Issued]:
+    """Badges signed with `sign_new`, stored in one go (one commit on the local table), each
+    answered as `issue` would answer it. A store that fails raises, and the rows come back."""
+    if not signed:
+        return []
+    taken = ports.assertions.create_assertions([one.new for one in signed])
+    return [
+        one.issued() if lost is None else _lost_race(one, ports)
+        for one, lost in zip(signed, taken, strict=True)
+    ]
+
+
+def _lost_race(signed: Signed, ports: AssertionPorts) -> Issued:
+    """A concurrent retry won the key: answer with its assertion, and free our index."""
+    _give_back(*signed.slot, signed.issuer_id, ports.status_lists)
+    assert signed.new.idempotency is not None  # only a keyed issue can lose one
+    replay = _replay(signed.new.idempotency[0], signed.request_hash, ports.assertions)
+    if replay is None:
+        raise ConcurrentUpdate("the request that won this Idempotency-Key left no badge")
+    return Issued(replay, signed.badge, True)
 
 
 def _issuing_for(

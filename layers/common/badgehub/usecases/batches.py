@@ -358,7 +358,10 @@ def handle_message(message: str, urls: PublicUrls, *, ports: UploadPorts) -> Non
 def issue_rows(message: str, urls: PublicUrls, *, ports: BatchPorts) -> None:
     """One queued message: each row issued once and counted once, then the batch settled if
     this was its last row. A dependency failure raises, so the message comes back; rows
-    already settled are passed over when it does."""
+    already settled are passed over when it does.
+
+    Every row is signed first, then all are stored in one go: on the local table that is
+    one commit (one fsync) a message, and no worker holds the write lock while it signs."""
     body = json.loads(message)
     batch = ports.batches.get_batch(str(body["batch"]))
     if batch is None:
@@ -368,15 +371,28 @@ def issue_rows(message: str, urls: PublicUrls, *, ports: BatchPorts) -> None:
     issuing = _prepare(principal, batch, ports) if pending else None
     reserved = _reserve(batch, pending, ports, issuing)
     settled: list[Settled] = []
+    signed: list[tuple[int, Once, assertions.Signed]] = []
+    failure: ServiceUnavailable | ConcurrentUpdate | None = None
     try:
         for entry in pending:
             number = int(entry["n"])
-            outcome, error = _issue_row(
-                principal, batch, entry, urls, ports, reserved.get(number), issuing
-            )
-            settled.append(Settled(number, outcome, error))
-    finally:  # rows done before a failure are counted now, not on the redelivery
+            once = Once(identity=str(entry["id"]), tag=f"{batch.id}:{number}")
+            try:
+                row = _sign_row(principal, batch, entry, once, urls, ports, reserved, issuing)
+            except (ServiceUnavailable, ConcurrentUpdate) as exc:
+                failure = exc  # the rows signed so far are still stored and counted
+                break
+            if isinstance(row, assertions.Signed):
+                signed.append((number, once, row))
+            else:
+                settled.append(Settled(number, *row))
+        stored = assertions.store_all([row for _, _, row in signed], ports=ports)
+        for (number, once, _), issued in zip(signed, stored, strict=True):
+            settled.append(Settled(number, _outcome(batch, once, issued, ports)))
+    finally:  # rows settled before a failure are counted now, not on the redelivery
         ports.batches.settle_rows(batch.id, settled)
+    if failure is not None:
+        raise failure  # passing: the message is delivered again, for the rows left
     _maybe_complete(batch, ports)
 
 
@@ -414,20 +430,22 @@ def _reserve(
     return dict(zip(fresh, allocate_block(issuer, len(fresh), ports=ports), strict=False))
 
 
-def _issue_row(
+def _sign_row(
     principal: Principal,
     batch: Batch,
     entry: dict[str, Any],
+    once: Once,
     urls: PublicUrls,
     ports: BatchPorts,
-    reserved: tuple[int, int] | None,
-    issuing: assertions.Issuing | None = None,
-) -> tuple[RowOutcome, RowError | None]:
+    reserved: dict[int, tuple[int, int]],
+    issuing: assertions.Issuing | None,
+) -> assertions.Signed | tuple[RowOutcome, RowError | None]:
+    """The row signed and ready to store, or its outcome already: failed (with the reason)
+    or issued before (see `_outcome`)."""
     number = int(entry["n"])
-    once = Once(identity=str(entry["id"]), tag=f"{batch.id}:{number}")
     try:
         data = AssertionInput.model_validate(entry["input"])
-        issued = assertions.issue(
+        signed = assertions.sign_new(
             principal,
             batch.badge_id,
             data,
@@ -435,20 +453,27 @@ def _issue_row(
             urls,
             ports=ports,
             once=once,
-            reserved=reserved,
+            reserved=reserved.get(number),
             issuing=issuing,
         )
     except (ServiceUnavailable, ConcurrentUpdate):
-        raise  # passing: the message is delivered again
+        raise
     except DomainError as exc:
         field = _INPUT_COLUMNS.get(exc.field or "", exc.field or "row")
         return RowOutcome.FAILED, RowError(number, field, exc.message)
+    if isinstance(signed, assertions.Signed):
+        return signed
+    return _outcome(batch, once, signed, ports), None
+
+
+def _outcome(batch: Batch, once: Once, issued: assertions.Issued, ports: BatchPorts) -> RowOutcome:
+    """Issued now; or issued before, by this very row (its worker died before counting it)
+    or by another row or batch with the same identity (skipped)."""
     if not issued.replayed:
-        return RowOutcome.ISSUED, None
-    # Issued before: by this very row (its worker died before counting it), or by another.
+        return RowOutcome.ISSUED
     record = ports.assertions.get_idempotency(assertions.once_key(batch.issuer_id, once.identity))
     mine = record is not None and record.request_hash == once.tag
-    return (RowOutcome.ISSUED if mine else RowOutcome.SKIPPED), None
+    return RowOutcome.ISSUED if mine else RowOutcome.SKIPPED
 
 
 def fail_rows(message: str, *, ports: BatchPorts) -> None:

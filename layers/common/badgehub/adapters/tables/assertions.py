@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from ...domain.events import Event
 from ...domain.models import Assertion
 from ...domain.recipients import RecipientEntry
-from ...ports import IdempotencyKeyTaken, IdempotencyRecord, Page, StatusList
+from ...ports import IdempotencyKeyTaken, IdempotencyRecord, NewAssertion, Page, StatusList
 from . import keyscheme
 from .core import Absent, Add, All, ConditionFailed, Equals, Exists, Item, Put, Table, Write
 from .cursors import Cursors
@@ -36,6 +36,36 @@ def assertion_item(assertion: Assertion) -> Item:
     )
 
 
+def _creation(new: NewAssertion) -> list[Write]:
+    """The one transaction that stores an assertion and everything that goes with it."""
+    writes: list[Write] = [Put(assertion_item(new.assertion), Absent())]
+    if new.idempotency is not None:
+        scoped, record = new.idempotency
+        pk, sk = keyscheme.idempotency(scoped)
+        marker: Item = {
+            "PK": pk,
+            "SK": sk,
+            "request_hash": record.request_hash,
+            "assertion_id": record.assertion_id,
+        }
+        if not record.permanent:
+            marker["expires_at"] = int(time.time()) + IDEMPOTENCY_TTL_SECONDS
+        writes.append(Put(marker, Absent()))
+    writes += [event_put(event) for event in new.events]
+    if new.entry is not None:
+        writes.append(new_entry_put(new.entry))
+    writes.append(awarded_add(new.assertion, 1))
+    return writes
+
+
+def _taken(new: NewAssertion, failed: ConditionFailed) -> IdempotencyKeyTaken:
+    """The idempotency record's condition failed: another request won the key. Any other
+    failed condition (an assertion id taken: a UUID collision) is raised as it is."""
+    if new.idempotency is not None and 1 in failed.failed:
+        return IdempotencyKeyTaken(new.idempotency[0])
+    raise failed
+
+
 class TableAssertions:
     """Implements `AssertionStore`."""
 
@@ -50,29 +80,18 @@ class TableAssertions:
         events: Sequence[Event] = (),
         entry: RecipientEntry | None = None,
     ) -> None:
-        writes: list[Write] = [Put(assertion_item(assertion), Absent())]
-        if idempotency is not None:
-            scoped, record = idempotency
-            pk, sk = keyscheme.idempotency(scoped)
-            marker: Item = {
-                "PK": pk,
-                "SK": sk,
-                "request_hash": record.request_hash,
-                "assertion_id": record.assertion_id,
-            }
-            if not record.permanent:
-                marker["expires_at"] = int(time.time()) + IDEMPOTENCY_TTL_SECONDS
-            writes.append(Put(marker, Absent()))
-        writes += [event_put(event) for event in events]
-        if entry is not None:
-            writes.append(new_entry_put(entry))
-        writes.append(awarded_add(assertion, 1))
+        new = NewAssertion(assertion, idempotency, events, entry)
         try:
-            self._table.transact(writes)
+            self._table.transact(_creation(new))
         except ConditionFailed as exc:
-            if idempotency is not None and 1 in exc.failed:
-                raise IdempotencyKeyTaken(idempotency[0]) from exc
-            raise
+            raise _taken(new, exc) from exc
+
+    def create_assertions(self, new: Sequence[NewAssertion]) -> list[IdempotencyKeyTaken | None]:
+        answers = self._table.transact_each([_creation(one) for one in new])
+        return [
+            None if failed is None else _taken(one, failed)
+            for one, failed in zip(new, answers, strict=True)
+        ]
 
     def get_idempotency(self, scoped_key: str) -> IdempotencyRecord | None:
         found = self._table.get(*keyscheme.idempotency(scoped_key))

@@ -7,7 +7,7 @@ held to one contract suite, so the aggregate stores above it run unchanged on al
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -117,6 +117,15 @@ class Table(Protocol):
         """All or nothing; `ConditionFailed(failed=[...])` names the writes whose condition
         did not hold. At most `MAX_TRANSACTION` writes, each on a different item."""
 
+    def transact_each(
+        self, transactions: Sequence[Sequence[Write]]
+    ) -> list[ConditionFailed | None]:
+        """Several transactions, each all or nothing and judged on its own: the answer says,
+        in order, which were stored (None) and which were not because a condition did not
+        hold (its `ConditionFailed`). A backend may commit them together (the local table
+        does: one commit, one fsync, for a batch message's rows). Any other failure raises,
+        and then the ones before it may or may not be stored."""
+
     def query(
         self,
         partition: str,
@@ -131,6 +140,24 @@ class Table(Protocol):
 
         With `limit`, one page and the key to continue `after`; without, every item.
         """
+
+
+def one_by_one(
+    transact: Callable[[Sequence[Write]], None], transactions: Sequence[Sequence[Write]]
+) -> list[ConditionFailed | None]:
+    """`transact_each` for a backend that stores each transaction on its own (DynamoDB has
+    no cheaper way: a TransactWriteItems is 100 writes at most, and fails as a whole)."""
+    for writes in transactions:
+        check_transaction(writes)  # all refused before any is stored, as on the local table
+    answers: list[ConditionFailed | None] = []
+    for writes in transactions:
+        try:
+            transact(writes)
+        except ConditionFailed as failed:
+            answers.append(failed)
+        else:
+            answers.append(None)
+    return answers
 
 
 def holds(condition: Condition | None, item: Item | None) -> bool:  # noqa: PLR0911 - one per kind

@@ -35,6 +35,7 @@ from .core import (
     Write,
     check_transaction,
     index_keys,
+    one_by_one,
     page_key,
 )
 
@@ -212,6 +213,11 @@ class DynamoTable:
             aws.dynamodb().transact_write_items(
                 TransactItems=[self._wire_write(w) for w in writes]  # type: ignore[misc]
             )
+
+    def transact_each(
+        self, transactions: Sequence[Sequence[Write]]
+    ) -> list[ConditionFailed | None]:
+        return one_by_one(self.transact, transactions)
 
     def _wire_write(self, write: Write) -> dict[str, Any]:
         expression = _Expression().kwargs(write.condition)
