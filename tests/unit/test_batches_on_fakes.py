@@ -359,12 +359,36 @@ def test_a_messages_rows_get_their_status_entries_in_one_block(
     assert sorted(f"{n:06d}" for n in indexes) == sorted(status_claims(ports))
 
 
-def test_a_block_that_collides_falls_back_to_one_entry_a_row(
+def test_a_block_that_collides_swaps_the_taken_pick_and_is_still_one_write(
     ports: FakePorts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     principal, badge_id = a_tenant(ports)
     assert ports.status_lists.reserve_status_index(ports_issuer(ports), 1, 7)
     monkeypatch.setattr(statuslist, "random_indexes", lambda count: [7, *range(100, 99 + count)])
+    batch_id = post(ports, principal, badge_id, graduates(1, 2, 3))
+    transactions: list[Any] = []
+    puts: list[Any] = []
+    real_transact, real_put = ports.table.transact, ports.table.put
+    monkeypatch.setattr(
+        ports.table, "transact", lambda w: (transactions.append(w), real_transact(w))
+    )
+    monkeypatch.setattr(ports.table, "put", lambda i, c=None: (puts.append(i), real_put(i, c)))
+    work(ports)
+    assert batches.get_batch(principal, batch_id, ports=ports).counts.issued == 3
+    indexes = {json.loads(str(i["doc"]))["status_index"] for i in assertion_items(ports)}
+    assert len(indexes) == 3 and 7 not in indexes and {100, 101} <= indexes
+    blocks = [w for w in transactions if all("STATUSINDEX#" in str(x) for x in w)]
+    assert [len(b) for b in blocks] == [3, 3]  # the one that collided, then the one claimed
+    assert not [i for i in puts if "STATUSINDEX#" in str(i["SK"])]  # no row claimed its own
+
+
+def test_a_block_that_keeps_colliding_falls_back_to_one_entry_a_row(
+    ports: FakePorts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    principal, badge_id = a_tenant(ports)
+    assert ports.status_lists.reserve_status_index(ports_issuer(ports), 1, 7)
+    monkeypatch.setattr(statuslist, "random_indexes", lambda count: [7, *range(100, 99 + count)])
+    monkeypatch.setattr(statuslist, "replace_taken", lambda indexes, taken: indexes)
     batch_id = post(ports, principal, badge_id, graduates(1, 2, 3))
     work(ports)
     assert batches.get_batch(principal, batch_id, ports=ports).counts.issued == 3

@@ -209,3 +209,15 @@ def test_given_a_list_credential_when_signed_then_it_verifies_and_a_flipped_bit_
 
     assert dataintegrity.verify_proof(signed, public)
     assert not dataintegrity.verify_proof(flipped, public)
+
+
+def test_given_taken_picks_then_only_they_are_replaced_by_fresh_distinct_ones() -> None:
+    indexes = [5, 9, 11, 13]
+    replaced = statuslist.replace_taken(indexes, [9, 13], size=64)
+    assert replaced[0] == 5 and replaced[2] == 11  # the free picks keep their places
+    assert replaced[1] not in indexes and replaced[3] not in indexes
+    assert len(set(replaced)) == 4
+
+
+def test_given_a_list_too_small_for_fresh_picks_then_the_taken_ones_stay() -> None:
+    assert statuslist.replace_taken([0, 1], [1], size=2) == [0, 1]

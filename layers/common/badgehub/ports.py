@@ -92,8 +92,9 @@ class StatusStore(Protocol):
     def reserve_status_index(self, issuer_id: str, number: int, index: int) -> bool:
         """Claims an index for one credential; False if it was already taken."""
 
-    def reserve_status_indexes(self, issuer_id: str, number: int, indexes: list[int]) -> bool:
-        """Claims a block of indexes in one write (bulk issuing); False if any was taken."""
+    def reserve_status_indexes(self, issuer_id: str, number: int, indexes: list[int]) -> list[int]:
+        """Claims a block of indexes in one write (bulk issuing): all of them, answering [],
+        or none, answering those already taken."""
 
     def release_status_index(self, issuer_id: str, number: int, index: int) -> None:
         """Gives back an index whose credential was never stored."""

@@ -82,6 +82,21 @@ def random_indexes(count: int, size: int = MIN_ENTRIES) -> list[int]:
     return sorted(picked, key=lambda _: secrets.randbits(32))
 
 
+def replace_taken(indexes: list[int], taken: list[int], size: int = MIN_ENTRIES) -> list[int]:
+    """`indexes` with each taken one swapped for a fresh random pick, distinct from all of
+    them (the taken ones included, so a known collision is never picked again)."""
+    avoid = set(indexes)
+    gone = set(taken)
+    fresh: list[int] = []
+    while len(fresh) < len(gone) and len(avoid) < size:
+        pick = secrets.randbelow(size)
+        if pick not in avoid:
+            avoid.add(pick)
+            fresh.append(pick)
+    replacements = iter(fresh)
+    return [next(replacements, index) if index in gone else index for index in indexes]
+
+
 def status_list_credential(
     *,
     list_url: str,

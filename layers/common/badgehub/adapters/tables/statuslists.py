@@ -52,16 +52,16 @@ class TableStatusLists:
             return False
         return True
 
-    def reserve_status_indexes(self, issuer_id: str, number: int, indexes: list[int]) -> bool:
+    def reserve_status_indexes(self, issuer_id: str, number: int, indexes: list[int]) -> list[int]:
         writes: list[Write] = []
         for index in indexes:
             pk, sk = keyscheme.status_index(issuer_id, number, index)
             writes.append(Put({"PK": pk, "SK": sk}, Absent()))
         try:
             self._table.transact(writes)
-        except ConditionFailed:
-            return False
-        return True
+        except ConditionFailed as exc:
+            return [indexes[position] for position in exc.failed] or list(indexes)
+        return []
 
     def release_status_index(self, issuer_id: str, number: int, index: int) -> None:
         self._table.delete(*keyscheme.status_index(issuer_id, number, index))
