@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -290,3 +291,37 @@ def test_signing_and_verifying_still_cover_exactly_the_canonical_forms() -> None
     assert dataintegrity.hash_data({**options, "@context": unsecured["@context"]}, unsecured) == (
         expected
     )
+
+
+def test_a_kept_expansion_gives_its_answer_to_every_caller_and_threads_at_once() -> None:
+    document = ALL["rich/Uni: credential"]
+    expected = reference_canonical(document)
+    expansion = jsonld.expand(document)
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: expansion.canonical(), range(16)))
+    assert answers == [expected] * 16
+    assert jsonld.expand(document).canonical() == expected
+
+
+def test_the_caller_s_document_and_context_are_left_as_they_were() -> None:
+    document = copy.deepcopy(ALL["rich/Uni: credential"])
+    before = copy.deepcopy(document)
+    jsonld.canonicalize(document)
+    assert document == before
+
+
+def test_a_failed_normalisation_is_kept_and_raised_again_without_retrying(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expansion = jsonld.expand(copy.deepcopy(ALL["bare/Uni: credential"]))
+    calls = []
+
+    def fails(self: Any, input_: Any, options: Any) -> str:
+        calls.append(1)
+        raise pyld_jsonld.JsonLdError("no RDF form", "jsonld.RdfError")
+
+    monkeypatch.setattr(jsonld._ExpandedProcessor, "normalize", fails)
+    for _ in range(2):
+        with pytest.raises(pyld_jsonld.JsonLdError, match="no RDF form"):
+            expansion.canonical()
+    assert calls == [1]  # the expansion was spent on the first try

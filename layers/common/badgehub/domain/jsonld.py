@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -125,13 +126,17 @@ def _options() -> dict[str, Any]:
 
 class Expansion:
     """One document expanded once: the terms its contexts leave undefined, and (computed on
-    first use from that same expansion) its RDFC-1.0 canonical N-Quads."""
+    first use from that same expansion) its RDFC-1.0 canonical N-Quads.
 
-    __slots__ = ("_canonical", "_expanded", "undefined")
+    The expansion is handed to pyld's normalisation as it is, not copied (pyld may work on it
+    in place), so it serves once: the answer, or the error, is kept for every later call."""
+
+    __slots__ = ("_answer", "_expanded", "_lock", "undefined")
 
     def __init__(self, expanded: Any, undefined: tuple[str, ...]) -> None:
         self._expanded = expanded
-        self._canonical: str | None = None
+        self._answer: str | Exception | None = None
+        self._lock = threading.Lock()
         self.undefined = undefined
 
     def canonical(self) -> str:
@@ -139,10 +144,18 @@ class Expansion:
 
         Raises pyld's JsonLdError when the expanded document has no RDF form.
         """
-        if self._canonical is None:
-            options = {**_options(), "algorithm": "URDNA2015", "format": "application/n-quads"}
-            self._canonical = _ExpandedProcessor(_memo(), self._expanded).normalize([], options)
-        return self._canonical
+        with self._lock:
+            if self._answer is None:
+                expanded, self._expanded = self._expanded, None
+                options = {**_options(), "algorithm": "URDNA2015", "format": "application/n-quads"}
+                try:
+                    self._answer = _ExpandedProcessor(_memo(), expanded).normalize([], options)
+                except Exception as exc:  # kept: the expansion it came from is spent
+                    self._answer = exc
+            answer = self._answer
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
 
 
 _expansions = _BoundedCache(_EXPANSIONS)
@@ -161,7 +174,9 @@ def expand(document: dict[str, Any]) -> Expansion:
     if found is not None:
         return found
     processor = _TermCheckingProcessor(_memo())
-    expanded = processor.expand(_located(document, ""), _options())
+    located = _located(document, "")
+    root = _Root(located) if isinstance(located, _Located) else located
+    expanded = processor.expand(root, _options())
     found = Expansion(expanded, tuple(sorted(set(processor.undefined))))
     if key is not None:
         _expansions[key] = found
@@ -200,6 +215,20 @@ class _Located(dict[str, Any]):
     """A JSON object that remembers where it sits; pyld's deep copy keeps the subclass."""
 
     path: str
+
+
+class _Root(_Located):
+    """The top of a located copy made for one expansion: pyld's own deep copy of its input
+    is not needed (this copy is fresh, and dropped after), so it gets the copy itself."""
+
+    def __init__(self, located: _Located) -> None:
+        super().__init__(located)
+        self.path = located.path
+        if "@context" in self:  # the one value shared with the caller's document
+            self["@context"] = copy.deepcopy(self["@context"])
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Root:
+        return self
 
 
 def _located(value: Any, path: str) -> Any:
@@ -305,7 +334,7 @@ class _ExpandedProcessor(_MemoisingProcessor):
         self._expanded = expanded
 
     def expand(self, input_: Any, options: Any) -> Any:
-        return copy.deepcopy(self._expanded)  # the expansion is kept: pyld may work in place
+        return self._expanded  # used once (see `Expansion`): pyld may work on it in place
 
 
 class _TermCheckingProcessor(_MemoisingProcessor):
