@@ -343,6 +343,20 @@ def test_a_presigned_upload_then_start_issues_the_file(
     settled_exactly_once(api, tenant, created["id"], 3)
 
 
+@pytest.mark.parametrize(
+    "given", ["", "text%2Fplain", "TEXT%2FCSV", "text%2Fcsv%3B%20charset%3Dutf-8"]
+)
+def test_an_upload_names_its_content_type_exactly_or_not_at_all(
+    api: Api, tenant: Tenant, queues: Queues, given: str
+) -> None:
+    path = f"/v1/badges/{tenant.badge_id}/batches/uploads"
+    reply = api.call("POST", f"{path}?contentType={given}", token=tenant.key)
+    assert (reply.status, reply.json()["error"]["field"]) == (400, "contentType")
+    assert not [i for i in table_items() if str(i["PK"]).startswith("BATCH#")]  # none kept
+    ndjson = api.call("POST", f"{path}?contentType=application%2Fx-ndjson", token=tenant.key)
+    assert ndjson.json()["upload"]["headers"] == {"Content-Type": "application/x-ndjson"}
+
+
 def test_a_presigned_upload_starts_its_batch_when_s3_says_it_landed(
     api: Api, tenant: Tenant, queues: Queues, gateway: Gateway
 ) -> None:

@@ -37,6 +37,18 @@ def _flag(name: str, default: bool) -> bool:
     return value.lower() == "true"
 
 
+def _upload_kind() -> str:
+    """The file's media type, named exactly as the document lists it (CSV when not given)."""
+    value = router.current_event.get_query_string_value("contentType")
+    if value is None:
+        return rows.CSV
+    if value not in rows.MEDIA_TYPES:
+        raise InvalidInput(
+            f"contentType must be one of {', '.join(rows.MEDIA_TYPES)}", field="contentType"
+        )
+    return value
+
+
 def batch_view(view: batches.BatchView) -> dict[str, Any]:
     batch, counts = view.batch, view.counts
     base = public_urls(router).base
@@ -87,7 +99,7 @@ def create_upload(badge_id: str) -> Response[str]:
     view, url = batches.create_upload(
         principal,
         badge_id,
-        router.current_event.get_query_string_value("contentType") or rows.CSV,
+        _upload_kind(),
         dry_run=_flag("dryRun", False),
         notify=_flag("notify", True),
         ports=wiring.ports(),
