@@ -40,10 +40,15 @@ COLD_IMPORT_BUDGET = 1.3  # x the cost of `import boto3; boto3.client("dynamodb"
 
 
 def _probe_ms(code_dir: Path, probe: str) -> float:
-    """One fresh interpreter's import time, as it measures it itself (startup left out)."""
+    """One fresh interpreter's import time, as it measures it itself (startup left out).
+
+    The layer's own modules are compiled from source, as on Lambda (`sam build` ships no
+    bytecode and /opt is read-only): the probe writes none into the tree.
+    """
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT / "layers" / "common"),
+        "PYTHONDONTWRITEBYTECODE": "1",
         "TABLE_NAME": "t",
         "PUBLIC_BUCKET": "b",
     }
@@ -64,6 +69,12 @@ def cold_import_ms(probes: dict[str, tuple[Path, str]], runs: int = RUNS) -> dic
     The probes take turns, round after round, so a busy spell on a shared machine lands on
     the reference and the handlers alike instead of on whichever was running at the time.
     """
+    if any(any((ROOT / d).rglob("__pycache__")) for d in ("layers", "functions")):
+        print(
+            "note: layers/ or functions/ hold __pycache__: the cold imports below leave out"
+            " the compilation a Lambda cold start pays (remove them to measure it)",
+            file=sys.stderr,
+        )
     samples: dict[str, list[float]] = {name: [] for name in probes}
     for _ in range(runs):
         for name, (code_dir, probe) in probes.items():
