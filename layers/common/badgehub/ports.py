@@ -9,23 +9,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .domain.batches import Batch, BatchStatus, Counts, RowError, RowOutcome, Settled
 from .domain.errors import ConcurrentUpdate
-from .domain.events import Consumer, Event
-from .domain.keys import Algorithm, SigningKey
-from .domain.models import ApiKey, Assertion, BadgeClass, Issuer
-from .domain.recipients import (
-    ImportedBadge,
-    LinkPurpose,
-    LinkToken,
-    RecipientEntry,
-    Session,
-    SigninRequest,
-)
-from .domain.supplements import Supplement
-from .domain.webhooks import Delivery, Webhook
+
+if TYPE_CHECKING:
+    # Names in signatures only: a function that imports the ports for one store does not
+    # load every aggregate's models (batches, webhooks, supplements) at cold start.
+    from .domain.batches import Batch, BatchStatus, Counts, RowError, RowOutcome, Settled
+    from .domain.events import Consumer, Event
+    from .domain.keys import Algorithm, SigningKey
+    from .domain.models import ApiKey, Assertion, BadgeClass, Issuer
+    from .domain.recipients import (
+        ImportedBadge,
+        LinkPurpose,
+        LinkToken,
+        RecipientEntry,
+        Session,
+        SigninRequest,
+    )
+    from .domain.supplements import Supplement
+    from .domain.webhooks import Delivery, Webhook
 
 __all__ = ["ConcurrentUpdate"]
 

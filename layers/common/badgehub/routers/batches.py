@@ -3,19 +3,20 @@ follow the batch's progress and fetch the rejected rows."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from ..domain import batches as rows
 from ..domain.errors import InvalidInput
 from ..runtime import wiring
 from ..runtime.http import header, json_response, public_urls, raw_body
 from ..runtime.observability import count
 from ..runtime.settings import admin_settings
-from ..usecases import batches
 from ..usecases.auth import Principal, authenticate
+
+if TYPE_CHECKING:
+    from ..usecases.batches import BatchView
 
 router = Router()
 
@@ -39,6 +40,8 @@ def _flag(name: str, default: bool) -> bool:
 
 def _upload_kind() -> str:
     """The file's media type, named exactly as the document lists it (CSV when not given)."""
+    from ..domain import batches as rows
+
     value = router.current_event.get_query_string_value("contentType")
     if value is None:
         return rows.CSV
@@ -49,7 +52,7 @@ def _upload_kind() -> str:
     return value
 
 
-def batch_view(view: batches.BatchView) -> dict[str, Any]:
+def batch_view(view: BatchView) -> dict[str, Any]:
     batch, counts = view.batch, view.counts
     base = public_urls(router).base
     body: dict[str, Any] = {
@@ -79,6 +82,8 @@ def batch_view(view: batches.BatchView) -> dict[str, Any]:
 
 @router.post("/v1/badges/<badge_id>/batches")
 def create_batch(badge_id: str) -> Response[str]:
+    from ..usecases import batches
+
     principal = caller()
     view = batches.create_batch(
         principal,
@@ -95,6 +100,8 @@ def create_batch(badge_id: str) -> Response[str]:
 
 @router.post("/v1/badges/<badge_id>/batches/uploads")
 def create_upload(badge_id: str) -> Response[str]:
+    from ..usecases import batches
+
     principal = caller()
     view, url = batches.create_upload(
         principal,
@@ -116,18 +123,25 @@ def create_upload(badge_id: str) -> Response[str]:
 
 @router.post("/v1/batches/<batch_id>/start")
 def start_batch(batch_id: str) -> Response[str]:
+    from ..usecases import batches
+
     view = batches.start_upload(caller(), batch_id, ports=wiring.ports())
     return json_response(202, batch_view(view))
 
 
 @router.get("/v1/batches/<batch_id>")
 def get_batch(batch_id: str) -> Response[str]:
+    from ..usecases import batches
+
     view = batches.get_batch(caller(), batch_id, ports=wiring.ports())
     return json_response(200, batch_view(view), {"Cache-Control": "no-store"})
 
 
 @router.get("/v1/batches/<batch_id>/errors")
 def batch_errors(batch_id: str) -> Response[str]:
+    from ..domain import batches as rows
+    from ..usecases import batches
+
     found = batches.batch_errors(caller(), batch_id, ports=wiring.ports())
     return Response(
         status_code=200,

@@ -1,4 +1,9 @@
-"""The recipient's pages (claim, sign-in, backpack) and their JSON twin (`/v1/me`)."""
+"""The recipient's pages (claim, sign-in, backpack) and their JSON twin (`/v1/me`).
+
+A cold start pays only for claim and sign-in: the verifier behind imported badges (and the
+`cryptography` it loads), the analytics counters and the pages' templates are imported by the
+routes that use them.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, StrictBool
 
 from ..domain import tokens
 from ..domain.errors import DomainError, Forbidden, InvalidInput, Unauthenticated
-from ..domain.events import Event
 from ..domain.recipients import ClaimState, Session, Viewer, Visibility
 from ..runtime import cookies, wiring
 from ..runtime.forms import parse_urlencoded
@@ -26,12 +30,14 @@ from ..runtime.http import (
 )
 from ..runtime.negotiation import language
 from ..runtime.observability import logger
-from ..usecases import analytics, imports, recipients, sessions
+from ..usecases import recipients, sessions
 from ..usecases.recipients import Changes, Held, LinkProblem
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.shared.cookies import Cookie
 
+    from ..domain.events import Event
+    from ..usecases.imports import Verifier
     from ..web.pages import Page
 
 router = Router()
@@ -277,7 +283,7 @@ def signout() -> Response[str]:
 # Backpack ------------------------------------------------------------------------------
 
 
-def _verifier() -> imports.Verifier:
+def _verifier() -> Verifier:
     """The platform's verifier, as the verify function runs it (our own documents from the
     store, anyone else's through the safe fetcher)."""
     from ..usecases.own_documents import OwnDocumentsFetcher
@@ -295,6 +301,7 @@ def _verifier() -> imports.Verifier:
 def _backpack_page(
     session: Session, notice: str | None = None, import_error: str | None = None, status: int = 200
 ) -> Response[str]:
+    from ..usecases import analytics, imports
     from ..usecases.supplements import public_view
     from ..web import recipient_pages
     from ..web.cards import ImportedItem, backpack_item
@@ -379,6 +386,7 @@ def change_badge(assertion_id: str) -> Response[str]:
 def import_badge() -> Response[str]:
     """A badge from elsewhere: an image, pasted text or a URL, as on the /verify form."""
     from ..runtime.forms import parse_multipart
+    from ..usecases import imports
     from ..web.verify_inputs import subject_from_form
 
     session = _backpack_session()
@@ -396,6 +404,8 @@ def import_badge() -> Response[str]:
 
 @router.post("/backpack/imports/<import_id>/remove")
 def remove_import(import_id: str) -> Response[str]:
+    from ..usecases import imports
+
     session = _backpack_session()
     if session is None:
         return _redirect(TO_SIGNIN)
@@ -421,6 +431,7 @@ class MeChanges(BaseModel):
 
 
 def _me_view(held: Held) -> dict[str, Any]:
+    from ..usecases import analytics
     from ..usecases.supplements import public_view
     from ..web.cards import backpack_item
 

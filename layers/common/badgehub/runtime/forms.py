@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from email.parser import BytesParser
-from email.policy import HTTP
 
 from ..domain.errors import InvalidInput, UnsupportedMediaType
 
@@ -16,6 +14,10 @@ class FormData:
 
 
 def parse_multipart(body: bytes, content_type: str | None) -> FormData:
+    # The e-mail parser loads only for uploads: every other form is url-encoded.
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
     if not content_type or not content_type.lower().startswith("multipart/form-data"):
         raise UnsupportedMediaType("send the form as multipart/form-data", field="Content-Type")
     message = BytesParser(policy=HTTP).parsebytes(

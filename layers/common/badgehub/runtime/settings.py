@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class _FromEnvironment(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Each model's validator is built when a function first reads it: a function pays only
+    # for the settings its routes use.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 S = TypeVar("S", bound=_FromEnvironment)
