@@ -453,3 +453,19 @@ def test_rows_issued_before_the_total_is_known_never_complete_the_batch_early(
         batches.handle_message(message, URLS, ports=ports)
     done = batches.get_batch(principal, view.batch.id, ports=ports)
     assert (done.batch.status, done.counts.issued) == (BatchStatus.DONE, 60)
+
+
+def test_the_same_identity_twice_in_one_message_is_issued_once_and_skipped_once(
+    ports: FakePorts,
+) -> None:
+    """Both rows are signed before either is stored: the second loses at the store, as a
+    concurrent request would, and gives its status-list entry back."""
+    principal, badge_id = a_tenant(ports)
+    twice = graduates(1, 2) + b"grad1-again@example.org,Graduate 1,Thesis 1,S-1\n"
+    batch_id = post(ports, principal, badge_id, twice)
+    work(ports)
+    counts = batches.get_batch(principal, batch_id, ports=ports).counts
+    assert (counts.issued, counts.skipped, counts.failed) == (2, 1, 0)
+    assert len(assertion_items(ports)) == 2
+    indexes = {json.loads(str(i["doc"]))["status_index"] for i in assertion_items(ports)}
+    assert sorted(f"{n:06d}" for n in indexes) == sorted(status_claims(ports))
