@@ -469,3 +469,17 @@ def test_the_same_identity_twice_in_one_message_is_issued_once_and_skipped_once(
     assert len(assertion_items(ports)) == 2
     indexes = {json.loads(str(i["doc"]))["status_index"] for i in assertion_items(ports)}
     assert sorted(f"{n:06d}" for n in indexes) == sorted(status_claims(ports))
+
+
+def test_an_upload_url_that_cannot_be_made_leaves_no_batch_behind(
+    ports: FakePorts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    principal, badge_id = a_tenant(ports)
+
+    def unavailable(*args: object) -> str:
+        raise ServiceUnavailable("the upload store is unavailable")
+
+    monkeypatch.setattr(ports.memory_uploads, "upload_url", unavailable)
+    with pytest.raises(ServiceUnavailable):
+        batches.create_upload(principal, badge_id, "text/csv", dry_run=False, ports=ports)
+    assert not [pk for (pk, _) in ports.table.items if pk.startswith("BATCH#")]

@@ -122,8 +122,8 @@ def create_upload(
     batch = _new_batch(
         badge.id, badge.issuer_id, kind, BatchStatus.AWAITING_UPLOAD, dry_run, notify, ports
     )
-    ports.batches.create_batch(batch, ())
-    url = ports.uploads.upload_url(upload_key(batch.id), kind, UPLOAD_SECONDS)
+    url = ports.uploads.upload_url(upload_key(batch.id), kind, UPLOAD_SECONDS)  # first: a
+    ports.batches.create_batch(batch, ())  # failing upload store leaves no batch behind
     return BatchView(batch, Counts()), url
 
 
