@@ -211,6 +211,7 @@ ALL = {**platform_shapes(), **built_shapes()}
 def fresh_caches() -> Iterator[None]:
     jsonld._expansions.clear()
     jsonld._processed_contexts.clear()
+    jsonld._expanded_nodes.clear()
     yield
 
 
@@ -325,3 +326,33 @@ def test_a_failed_normalisation_is_kept_and_raised_again_without_retrying(
         with pytest.raises(pyld_jsonld.JsonLdError, match="no RDF form"):
             expansion.canonical()
     assert calls == [1]  # the expansion was spent on the first try
+
+
+def test_a_kept_node_reports_what_it_leaves_undefined_at_each_place_it_is_met() -> None:
+    document = copy.deepcopy(ALL["rich/Uni: credential"])
+    item = {"id": "https://uni.example/theses/1", "type": ["Evidence"], "bogus": "x"}
+    document["evidence"] = [item, copy.deepcopy(item)]
+    document["issuer"] = {**document["issuer"], "nickname": "Uni"}
+    expected = reference_undefined(document)
+    assert "evidence[1].bogus" in expected and "issuer.nickname" in expected
+    for _ in range(2):  # the second time, every node with an id comes from the kept ones
+        jsonld._expansions.clear()
+        assert jsonld.undefined_terms(document) == expected
+        assert jsonld.canonicalize(document) == reference_canonical(document)
+
+
+def test_a_kept_node_is_never_answered_under_other_contexts_or_in_another_place() -> None:
+    credential = copy.deepcopy(ALL["rich/Uni: credential"])
+    issuer = credential["issuer"]
+    elsewhere = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:0c1d2e3f-0000-4000-8000-000000000000",
+        "type": ["VerifiableCredential"],
+        "issuer": issuer,  # the same node under the VC context alone
+        "credentialSubject": {"id": "did:example:ada", "knows": issuer},  # and as a value
+        "validFrom": "2026-01-01T00:00:00Z",
+    }
+    for document in (credential, elsewhere, credential, elsewhere):
+        jsonld._expansions.clear()
+        assert jsonld.canonicalize(document) == reference_canonical(document)
+        assert jsonld.undefined_terms(document) == reference_undefined(document)

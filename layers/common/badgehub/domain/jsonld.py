@@ -33,6 +33,7 @@ JsonLdError: type[Exception] = pyld_jsonld.JsonLdError
 _CACHE_SIZE = 256  # processed contexts kept between calls, keyed by their content
 _MEMO_SIZE = 256  # active contexts kept between calls, keyed by (active context, local context)
 _EXPANSIONS = 64  # documents seen lately (a status list is checked with every badge it covers)
+_NODES = 256  # expanded nodes with an id (an issuer, an achievement), kept between documents
 _EXTRA: ContextVar[Mapping[str, Any] | None] = ContextVar("extra_documents", default=None)
 
 
@@ -159,6 +160,7 @@ class Expansion:
 
 
 _expansions = _BoundedCache(_EXPANSIONS)
+_expanded_nodes = _BoundedCache(_NODES)
 
 
 def expand(document: dict[str, Any]) -> Expansion:
@@ -173,7 +175,7 @@ def expand(document: dict[str, Any]) -> Expansion:
     found: Expansion | None = _expansions.get(key) if key is not None else None
     if found is not None:
         return found
-    processor = _TermCheckingProcessor(_memo())
+    processor = _TermCheckingProcessor(_memo(), _expanded_nodes if _EXTRA.get() is None else None)
     located = _located(document, "")
     root = _Root(located) if isinstance(located, _Located) else located
     expanded = processor.expand(root, _options())
@@ -343,10 +345,83 @@ class _TermCheckingProcessor(_MemoisingProcessor):
     The tests are pyld's own drop rules, applied to the active contexts pyld uses.
     """
 
-    def __init__(self, memo: _BoundedCache) -> None:
+    def __init__(self, memo: _BoundedCache, nodes: _BoundedCache | None = None) -> None:
         super().__init__(memo)
         self.undefined: list[str] = []
         self._paths: list[str] = []
+        self._nodes = nodes
+
+    def _expand(
+        self,
+        active_ctx: Any,
+        active_property: Any,
+        element: Any,
+        options: Any,
+        inside_list: bool = False,
+        inside_index: bool = False,
+        type_scoped_ctx: Any = None,
+    ) -> Any:
+        """pyld's, except that a node with an id (the issuer, the achievement: the same in
+        every badge of a batch) met again in the same place of the same active contexts is
+        answered from `nodes`: its expansion and what it left undefined (replayed at the
+        node's path), exactly as expanding it again would give."""
+
+        def expand() -> Any:
+            return super(_TermCheckingProcessor, self)._expand(
+                active_ctx,
+                active_property,
+                element,
+                options,
+                inside_list=inside_list,
+                inside_index=inside_index,
+                type_scoped_ctx=type_scoped_ctx,
+            )
+
+        key = self._node_key(active_ctx, active_property, element, options, type_scoped_ctx)
+        if key is None or self._nodes is None:
+            return expand()
+        path = element.path
+        key = (*key, inside_list, inside_index)
+        found = self._nodes.get(key)
+        if found is not None:
+            expanded, undefined = found
+            self.undefined.extend(path + rest for rest in undefined)
+            return copy.deepcopy(expanded)  # normalisation may work on it in place
+        before = len(self.undefined)
+        expanded = expand()
+        noted = self.undefined[before:]
+        if all(entry.startswith(path) for entry in noted):
+            rest = tuple(entry[len(path) :] for entry in noted)
+            self._nodes[key] = (copy.deepcopy(expanded), rest)
+        return expanded
+
+    @staticmethod
+    def _node_key(
+        active_ctx: Any, active_property: Any, element: Any, options: Any, type_scoped_ctx: Any
+    ) -> tuple[Any, ...] | None:
+        """What the expansion of `element` depends on, or None for an element not kept:
+        anything but a located node with a string id below the top, or one expanded in an
+        active context that can still change (not frozen)."""
+        if not isinstance(element, _Located) or isinstance(element, _Root) or not element.path:
+            return None
+        if not isinstance(element.get("id", element.get("@id")), str):
+            return None
+        scoped = type_scoped_ctx if type_scoped_ctx is not None else active_ctx
+        if not isinstance(active_ctx, _FROZEN) or not isinstance(scoped, _FROZEN):
+            return None
+        content = _content_key(element)
+        if content is None:
+            return None
+        return (
+            active_ctx["_uuid"],
+            scoped["_uuid"] if type_scoped_ctx is not None else None,
+            active_property,
+            content,
+            options.get("base"),
+            bool(options.get("isFrame")),
+            bool(options.get("keepFreeFloatingNodes")),
+            options.get("processingMode"),
+        )
 
     def _expand_object(
         self,
