@@ -122,8 +122,9 @@ def create_upload(
     batch = _new_batch(
         badge.id, badge.issuer_id, kind, BatchStatus.AWAITING_UPLOAD, dry_run, notify, ports
     )
-    url = ports.uploads.upload_url(upload_key(batch.id), kind, UPLOAD_SECONDS)  # first: a
-    ports.batches.create_batch(batch, ())  # failing upload store leaves no batch behind
+    # The URL first: an upload store that fails leaves no batch waiting for a file.
+    url = ports.uploads.upload_url(upload_key(batch.id), kind, UPLOAD_SECONDS)
+    ports.batches.create_batch(batch, ())
     return BatchView(batch, Counts()), url
 
 
@@ -457,7 +458,7 @@ def _sign_row(
             issuing=issuing,
         )
     except (ServiceUnavailable, ConcurrentUpdate):
-        raise
+        raise  # not the row's fault: the message comes back for it
     except DomainError as exc:
         field = _INPUT_COLUMNS.get(exc.field or "", exc.field or "row")
         return RowOutcome.FAILED, RowError(number, field, exc.message)
