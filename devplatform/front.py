@@ -348,6 +348,16 @@ async def _send_response(send: Send, response: dict[str, Any], head: bool) -> No
     await send({"type": "http.response.body", "body": b"" if head else data})
 
 
+def _send_at_once(transport: asyncio.BaseTransport) -> None:
+    """TCP_NODELAY on the accepted socket. An answer goes out as two writes (head, then body);
+    with Nagle's algorithm on, a short body waited for the client to acknowledge the head,
+    which clients delay by up to 40 ms: every small answer on a kept-alive connection took
+    about 44 ms instead of 2 or 3."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 def _protocol(head_timeout_s: float) -> type[H11Protocol]:
     class HeadDeadline(H11Protocol):
         """Closes a connection whose request head is not complete `head_timeout_s` after it
@@ -357,6 +367,7 @@ def _protocol(head_timeout_s: float) -> type[H11Protocol]:
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
+            _send_at_once(transport)
             self._arm()
 
         def on_response_complete(self) -> None:
